@@ -23,4 +23,11 @@ d = { 'settings': { 'branch': 'main',
                                'dfdetect.core.save_fig': ('core.html#save_fig', 'dfdetect/core.py'),
                                'dfdetect.core.save_table': ('core.html#save_table', 'dfdetect/core.py'),
                                'dfdetect.core.set_seed': ('core.html#set_seed', 'dfdetect/core.py'),
-                               'dfdetect.core.take_shard': ('core.html#take_shard', 'dfdetect/core.py')}}}
+                               'dfdetect.core.take_shard': ('core.html#take_shard', 'dfdetect/core.py')},
+            'dfdetect.run': { 'dfdetect.run._hash': ('run.html#_hash', 'dfdetect/run.py'),
+                              'dfdetect.run.apply_overrides': ('run.html#apply_overrides', 'dfdetect/run.py'),
+                              'dfdetect.run.find_nbs': ('run.html#find_nbs', 'dfdetect/run.py'),
+                              'dfdetect.run.run_chain': ('run.html#run_chain', 'dfdetect/run.py'),
+                              'dfdetect.run.run_cli': ('run.html#run_cli', 'dfdetect/run.py'),
+                              'dfdetect.run.run_stage': ('run.html#run_stage', 'dfdetect/run.py'),
+                              'dfdetect.run.stage_params': ('run.html#stage_params', 'dfdetect/run.py')}}}
