@@ -87,7 +87,7 @@ def main():
     for k, name in names.items():
         print(f'  ({k}) {name:28s}: wall {best[k][0]:6.2f} s, CPU {best[k][1]:6.2f} s   '
               f'(wall runs: {", ".join(f"{w:.2f}" for w, _ in res[k])})')
-    print(f'  ratio seek / sequential      : wall {best["b"][0]/best["a"][0]:5.1f}x, CPU {best["b"][1]/best["a"][1]:5.1f}x')
+    print(f'  {"ratio seek / sequential":32s}: wall {best["b"][0]/best["a"][0]:5.1f}x, CPU {best["b"][1]/best["a"][1]:5.1f}x')
     if a.no_memory: return
     clip4k = tmp/'clip4k.mp4'
     _, t, _ = timed(write_video, clip4k, synthetic(48, 2160, 3840), preset='ultrafast')

@@ -1,0 +1,99 @@
+"""End-to-end face extraction speed (dfdetect.extract) and a projection for the full DFDC.
+
+1. The bundled sample, extracted end to end into a temporary run folder with the sample settings: time per video,
+   split into decode / detect / crop (workers=0, so the split is not blurred by prefetching), then the wall time with
+   prefetching threads.
+2. A 1080p clip of ../shared/realdata (FaceForensics++ 750_743.mp4, 1920x1080, 311 frames) standing in for one DFDC
+   video with the DFDC settings (32 frames, detection at max_size=960, 224-pixel crops): decode, detect, crop.
+3. The projection for DFDC (119,154 videos x ~300 frames of 1080p), printed as a formula with the measured numbers.
+
+    python benchmarks/extract_speed.py [--device cpu] [--skip-sample]
+"""
+import argparse, json, tempfile, time
+from pathlib import Path
+import numpy as np, torch
+from dfdetect.core import realdata_root, get_device
+from dfdetect.video import read_frames, video_info
+from dfdetect.detect import MTCNN
+from dfdetect.extract import (extract_faces, shrink, dets_table, link_tracks, crop_face, write_image, FACE_PARAMS,
+                              SAMPLE_PARAMS, _summary_line)
+
+N_DFDC, FRAMES_DFDC = 119_154, 300
+
+def bench_sample(device):
+    "Extract the sample twice in temporary run folders: inline decoding (for the split), then 2 prefetch threads"
+    out = {}
+    for workers in (0, 2):
+        with tempfile.TemporaryDirectory() as d:
+            s = extract_faces(None, d, device=device, workers=workers, progress=False)
+        print(f'sample, workers={workers}: {_summary_line(s)}')
+        out[workers] = s
+    s, v = out[0], out[0]['videos']
+    print(f"per video (workers=0): decode {s['decode_s']/v*1e3:.0f} ms, detect {s['detect_s']/v*1e3:.0f} ms "
+          f"({s['detect_s']/max(s['detected'], 1)*1e3:.0f} ms per detected video, {s['detected']} of {v} detected), "
+          f"crop {s['crop_s']/v*1e3:.0f} ms, total {s['seconds']/v*1e3:.0f} ms; with 2 prefetch threads "
+          f"{out[2]['seconds']/v*1e3:.0f} ms")
+    return out
+
+def bench_clip(path, device, p=FACE_PARAMS, reps=2):
+    "Decode / detect / crop one 1080p clip with the DFDC settings; best of `reps`"
+    info = video_info(path)
+    det = MTCNN(thresholds=p['thresholds'], min_face_size=p['min_face_size'], scale_factor=p['scale_factor'], device=device)
+    best = {}
+    with tempfile.TemporaryDirectory() as d:
+        for _ in range(reps):
+            t0 = time.perf_counter(); frames, idx = read_frames(path, n=p['n_frames']); t1 = time.perf_counter()
+            small, s = shrink(frames, p['max_size'])
+            dets = dets_table(det.detect(small), idx, s, frames.shape[2], frames.shape[1])
+            tracks = link_tracks(dets, p['iou_thr'], len(idx)); t2 = time.perf_counter()
+            pos = {f: k for k, f in enumerate(idx.tolist())}
+            for r in tracks.itertuples():
+                write_image(crop_face(frames[pos[r.frame]], (r.x1, r.y1, r.x2, r.y2), p['margin'], p['size']), Path(d)/f'{r.track}_{r.frame}.jpg', p['quality'])
+            t3 = time.perf_counter()
+            cur = dict(decode=t1 - t0, detect=t2 - t1, crop=t3 - t2)
+            best = {k: min(v, best.get(k, v)) for k, v in cur.items()}
+    print(f"1080p clip {Path(path).name} ({info['width']}x{info['height']}, {info['n_frames']} frames; {len(idx)} sampled, "
+          f"{tracks.track.nunique()} track(s), {len(tracks)} crops): decode {best['decode']:.2f} s, detect {best['detect']:.2f} s "
+          f"({len(idx)/best['detect']:.1f} frames/s at {small.shape[2]}x{small.shape[1]}), crop {best['crop']:.3f} s")
+    return best | dict(n_total=info['n_frames'], n_sampled=len(idx))
+
+def real_fraction():
+    "Fraction of REAL videos in DFDC's published 400-video train sample metadata (only originals are detected)"
+    rd = realdata_root()
+    f = rd/'DFDC'/'train_sample_videos_metadata.json' if rd else None
+    if not f or not f.exists(): return 19_154/119_154, 'DFDC paper counts (19,154 REAL of 119,154)'
+    m = json.loads(f.read_text())
+    n = sum(e['label'] == 'REAL' for e in m.values())
+    return n/len(m), f'{n} REAL of {len(m)} in DFDC train_sample_videos metadata.json'
+
+def project(c, device, cores):
+    fr, src = real_fraction()
+    dec = c['decode']*FRAMES_DFDC/c['n_total']  # read_frames decodes every frame up to the last sampled one
+    det_cpu, crop = c['detect'], c['crop']
+    print(f'\n=== Projection for the full DFDC: {N_DFDC:,} videos x {FRAMES_DFDC} frames 1080p, {c["n_sampled"]} sampled frames each ===')
+    print(f'assumptions: decode time scales with the frames decoded ({c["n_total"]} -> {FRAMES_DFDC}); MTCNN runs only on '
+          f'originals, fraction f_real = {fr:.3f} ({src}); fakes reuse the boxes; one face per video as in this clip.')
+    print(f'measured here ({device}, {cores} CPU cores shared with other jobs): t_decode = {dec:.2f} s/video, '
+          f't_detect = {det_cpu:.2f} s/original, t_crop = {crop:.3f} s/video')
+    cpu_h = N_DFDC*(dec + crop + fr*det_cpu)/3600
+    print(f'CPU only, at the rates measured here: N*(t_decode + t_crop + f_real*t_detect)/3600 = {cpu_h:,.0f} hours')
+    print('GPU: detection is on the GPU at R frames/s (unknown here: no GPU; measure it with the detector benchmark),')
+    print('     decode + crop on C CPU cores in parallel (prefetch threads / one process per shard):')
+    print(f'     GPU-hours = N*f_real*{c["n_sampled"]}/R/3600;   CPU wall-hours = N*(t_decode + t_crop)/C/3600 = '
+          f'{N_DFDC*(dec + crop)/3600:,.0f}/C')
+    print(f'     wall-hours ~ max(GPU-hours, CPU wall-hours); for example:')
+    for R in (250, 500, 1000, 2000):
+        g = N_DFDC*fr*c['n_sampled']/R/3600
+        print(f'       R = {R:5d} frames/s -> GPU-hours = {g:6.2f}; with C = 16 cores: CPU wall-hours = {N_DFDC*(dec + crop)/16/3600:6.1f}')
+    print('     (decoding 300 frames of 1080p per video, not detection, bounds a single GPU box; shard across machines.)')
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--device', default='cpu'); ap.add_argument('--skip-sample', action='store_true')
+    ap.add_argument('--clip', default=None, help='a 1080p clip; default realdata FaceForensics++ 750_743.mp4')
+    a = ap.parse_args()
+    dev = str(get_device(a.device))
+    print(f'torch {torch.__version__}, device {dev}, {torch.get_num_threads()} torch threads')
+    if not a.skip_sample: bench_sample(dev)
+    clip = a.clip or (realdata_root()/'FaceForensics++'/'manipulated_sequences'/'Face2Face'/'c23'/'videos'/'750_743.mp4')
+    project(bench_clip(clip, dev), dev, len(__import__('os').sched_getaffinity(0)))

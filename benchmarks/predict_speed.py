@@ -1,0 +1,79 @@
+"""Benchmark: seconds per video of `dfdetect-predict` at 32 frames, split into decode / detect / classify.
+
+Run: `python benchmarks/predict_speed.py [--device cpu|cuda] [--threads 2] [--n_frames 32] [--model DIR]
+      [--backend safetensors|onnx] [--arch tf_efficientnet_lite0 --img_size 224] [--repeats 1] [--out FILE.csv]`
+Videos: the first `--n_sample` videos of the bundled sample, and, when `../shared/realdata` is there, the 640x480
+FaceForensics++ clips 000 and Face2Face 000_003 and the 1920x1080 Face2Face clip 750_743 (read in place).
+Without `--model`, the classifier is an untrained `--arch` at `--img_size` (speed does not depend on the weights) with
+the default face-crop settings of `dfdetect.extract.FACE_PARAMS` (detection on frames shrunk to 960 px, 224 px crops).
+One untimed warm-up video first; each video is then timed `--repeats` times and the median of each step is kept.
+Goals: <= 10 s per video on 2 CPU cores; <= 1 s on a GPU (the DFDC's limit was 8.1 s per video on a P100).
+"""
+import argparse, os, sys, tempfile, time
+from pathlib import Path
+import numpy as np, pandas as pd, torch
+
+def realdata_clips(root):
+    "The benchmark's real clips that exist under `root`"
+    ff = Path(root)/'FaceForensics++'
+    names = ['original_sequences/youtube/c23/videos/000.mp4', 'manipulated_sequences/Face2Face/c23/videos/000_003.mp4',
+             'manipulated_sequences/Face2Face/c23/videos/750_743.mp4']
+    return [ff/n for n in names if (ff/n).exists()]
+
+def untrained_model(arch, img_size, folder):
+    "A model folder with an untrained classifier: the same compute as a trained one"
+    from dfdetect.models import build_model, model_config, save_model
+    pre = arch in ('tf_efficientnet_lite0', 'efficientnet_lite0')  # ImageNet weights ship in a package: no download
+    return save_model(build_model(arch, pretrained=pre), model_config(arch, 'rgb', img_size), Path(folder)/'bench_model')
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--device', default='cpu'); ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--n_frames', type=int, default=32); ap.add_argument('--model', default=None)
+    ap.add_argument('--backend', default=None); ap.add_argument('--arch', default='tf_efficientnet_lite0')
+    ap.add_argument('--img_size', type=int, default=224); ap.add_argument('--n_sample', type=int, default=3)
+    ap.add_argument('--repeats', type=int, default=1); ap.add_argument('--strategy', default='confident')
+    ap.add_argument('--out', default=None)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    import cv2; cv2.setNumThreads(a.threads)
+    from dfdetect.core import realdata_root, get_device
+    from dfdetect.export import load_predictor
+    from dfdetect.predict import make_detector, predict_video
+    from dfdetect.sample import sample_root
+    from dfdetect.data import read_videos
+    from dfdetect.video import video_info
+    dev = get_device(a.device)
+    model = Path(a.model) if a.model else untrained_model(a.arch, a.img_size, tempfile.mkdtemp())
+    backend = a.backend or ('onnx' if model.suffix == '.onnx' else 'safetensors')
+    if backend == 'onnx' and model.is_dir() and not (model/'model.onnx').exists():
+        from dfdetect.export import export_model
+        export_model(model, model.parent/'export', 'onnx'); model = model.parent/'export'
+    pred = load_predictor(model, backend, str(dev))
+    det = make_detector(pred.face, str(dev))
+    vids = [('sample', Path(p)) for p in read_videos(sample_root()).sort_values('video').path[:a.n_sample]]
+    rd = realdata_root()
+    vids += [('realdata', p) for p in (realdata_clips(rd) if rd is not None else [])]
+    print(f'{pred}; detector on {dev}; torch threads {torch.get_num_threads()}; {a.n_frames} frames per video; '
+          f'face settings: detection max_size {pred.face["max_size"]}, min_face_size {pred.face["min_face_size"]}, crop {pred.face["size"]} px')
+    predict_video(vids[0][1], pred, a.n_frames, a.strategy, det)  # warm-up: allocator, oneDNN/cuDNN kernels, decoder
+    rows = []
+    for src, p in vids:
+        runs = [predict_video(p, pred, a.n_frames, a.strategy, det) for _ in range(a.repeats)]
+        if dev.type == 'cuda': torch.cuda.synchronize()
+        r = runs[0]
+        if r['error']: print(f'{p}: {r["error"]}', file=sys.stderr)
+        info = video_info(p)
+        med = {k: float(np.median([x[k] for x in runs])) for k in ('decode_s', 'detect_s', 'classify_s', 'total_s')}
+        rows.append(dict(source=src, video=p.name, size=f"{info['width']}x{info['height']}", frames=r['n_frames'],
+                         faces=r['n_faces'], **med))
+        print(f"{src:>8} {p.name:<16} {rows[-1]['size']:>9}: {med['total_s']:6.2f} s (decode {med['decode_s']:.2f}, "
+              f"detect {med['detect_s']:.2f}, classify {med['classify_s']:.2f}), {r['n_faces']} faces", flush=True)
+    df = pd.DataFrame(rows)
+    print(df.round(3).to_string(index=False))
+    print(df.groupby('size')[['decode_s', 'detect_s', 'classify_s', 'total_s']].mean().round(2).to_string())
+    print(f"mean {df.total_s.mean():.2f} s per video, max {df.total_s.max():.2f} s on {dev} "
+          f"(goal {'1' if dev.type == 'cuda' else '10'} s)")
+    if a.out: df.to_csv(a.out, index=False)
+
+if __name__ == '__main__': main()
