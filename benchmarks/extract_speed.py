@@ -45,7 +45,7 @@ def bench_clip(path, device, p=FACE_PARAMS, reps=2):
             t0 = time.perf_counter(); frames, idx = read_frames(path, n=p['n_frames']); t1 = time.perf_counter()
             small, s = shrink(frames, p['max_size'])
             dets = dets_table(det.detect(small), idx, s, frames.shape[2], frames.shape[1])
-            tracks = link_tracks(dets, p['iou_thr'], len(idx)); t2 = time.perf_counter()
+            tracks = link_tracks(dets, p['iou_thr'], len(idx), p['min_prob'], p['min_rel_size']); t2 = time.perf_counter()
             pos = {f: k for k, f in enumerate(idx.tolist())}
             for r in tracks.itertuples():
                 write_image(crop_face(frames[pos[r.frame]], (r.x1, r.y1, r.x2, r.y2), p['margin'], p['size']), Path(d)/f'{r.track}_{r.frame}.jpg', p['quality'])
@@ -77,15 +77,17 @@ def project(c, device, cores):
           f't_detect = {det_cpu:.2f} s/original, t_crop = {crop:.3f} s/video')
     cpu_h = N_DFDC*(dec + crop + fr*det_cpu)/3600
     print(f'CPU only, at the rates measured here: N*(t_decode + t_crop + f_real*t_detect)/3600 = {cpu_h:,.0f} hours')
-    print('GPU: detection is on the GPU at R frames/s (unknown here: no GPU; measure it with the detector benchmark),')
-    print('     decode + crop on C CPU cores in parallel (prefetch threads / one process per shard):')
-    print(f'     GPU-hours = N*f_real*{c["n_sampled"]}/R/3600;   CPU wall-hours = N*(t_decode + t_crop)/C/3600 = '
-          f'{N_DFDC*(dec + crop)/3600:,.0f}/C')
-    print(f'     wall-hours ~ max(GPU-hours, CPU wall-hours); for example:')
+    print('GPU: detection runs on the GPU at R frames/s (unknown here: no GPU; measure it with the detector benchmark);')
+    print(f'     decoding + cropping run on the CPU, P videos at a time (prefetch threads, or one process per shard), each')
+    print(f'     decoder as fast as this {cores}-core box (PyAV frame threads):')
+    print(f'     GPU-hours = N*f_real*{c["n_sampled"]}/R/3600;   CPU wall-hours = N*(t_decode + t_crop)/P/3600 = '
+          f'{N_DFDC*(dec + crop)/3600:,.0f}/P;   wall-hours ~ max of the two. For example:')
     for R in (250, 500, 1000, 2000):
         g = N_DFDC*fr*c['n_sampled']/R/3600
-        print(f'       R = {R:5d} frames/s -> GPU-hours = {g:6.2f}; with C = 16 cores: CPU wall-hours = {N_DFDC*(dec + crop)/16/3600:6.1f}')
-    print('     (decoding 300 frames of 1080p per video, not detection, bounds a single GPU box; shard across machines.)')
+        print(f'       R = {R:5d} frames/s -> GPU-hours = {g:5.2f};  P = 8 (a 16-core box): CPU wall-hours = '
+              f'{N_DFDC*(dec + crop)/8/3600:5.1f};  P = 32 (4 such boxes): {N_DFDC*(dec + crop)/32/3600:5.1f}')
+    print('     -> decoding ~300 frames of 1080p per video, not MTCNN, bounds the run: shard it over CPU-rich machines')
+    print('        (or decode on the GPU); the GPU detects only the originals and idles most of the time.')
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])

@@ -7,7 +7,11 @@ FaceForensics++ clips 000 and Face2Face 000_003 and the 1920x1080 Face2Face clip
 Without `--model`, the classifier is an untrained `--arch` at `--img_size` (speed does not depend on the weights) with
 the default face-crop settings of `dfdetect.extract.FACE_PARAMS` (detection on frames shrunk to 960 px, 224 px crops).
 One untimed warm-up video first; each video is then timed `--repeats` times and the median of each step is kept.
+`cpu_s` is the process CPU time of the whole video (all threads): on a shared machine wall time is inflated by other
+processes, CPU time much less. `--detect_size` shrinks the frames MTCNN sees (default: the training run's 960 px).
 Goals: <= 10 s per video on 2 CPU cores; <= 1 s on a GPU (the DFDC's limit was 8.1 s per video on a P100).
+On a machine whose cores other processes also use, `--threads 1` is faster than 2: PyTorch's OpenMP threads spin
+waiting for each other when one of them is descheduled.
 """
 import argparse, os, sys, tempfile, time
 from pathlib import Path
@@ -33,7 +37,7 @@ def main():
     ap.add_argument('--backend', default=None); ap.add_argument('--arch', default='tf_efficientnet_lite0')
     ap.add_argument('--img_size', type=int, default=224); ap.add_argument('--n_sample', type=int, default=3)
     ap.add_argument('--repeats', type=int, default=1); ap.add_argument('--strategy', default='confident')
-    ap.add_argument('--out', default=None)
+    ap.add_argument('--detect_size', type=int, default=None); ap.add_argument('--out', default=None)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     import cv2; cv2.setNumThreads(a.threads)
@@ -56,24 +60,28 @@ def main():
     vids += [('realdata', p) for p in (realdata_clips(rd) if rd is not None else [])]
     print(f'{pred}; detector on {dev}; torch threads {torch.get_num_threads()}; {a.n_frames} frames per video; '
           f'face settings: detection max_size {pred.face["max_size"]}, min_face_size {pred.face["min_face_size"]}, crop {pred.face["size"]} px')
-    predict_video(vids[0][1], pred, a.n_frames, a.strategy, det)  # warm-up: allocator, oneDNN/cuDNN kernels, decoder
+    kw = dict(n_frames=a.n_frames, strategy=a.strategy, detector=det, detect_size=a.detect_size)
+    predict_video(vids[0][1], pred, **kw)  # warm-up: allocator, oneDNN/cuDNN kernels, decoder
+    print(f'load average before: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} cores)')
     rows = []
     for src, p in vids:
-        runs = [predict_video(p, pred, a.n_frames, a.strategy, det) for _ in range(a.repeats)]
-        if dev.type == 'cuda': torch.cuda.synchronize()
+        runs, cpu = [], []
+        for _ in range(a.repeats):
+            c = time.process_time(); runs.append(predict_video(p, pred, **kw)); cpu.append(time.process_time() - c)
         r = runs[0]
         if r['error']: print(f'{p}: {r["error"]}', file=sys.stderr)
         info = video_info(p)
         med = {k: float(np.median([x[k] for x in runs])) for k in ('decode_s', 'detect_s', 'classify_s', 'total_s')}
         rows.append(dict(source=src, video=p.name, size=f"{info['width']}x{info['height']}", frames=r['n_frames'],
-                         faces=r['n_faces'], **med))
+                         faces=r['n_faces'], **med, cpu_s=float(np.median(cpu))))
         print(f"{src:>8} {p.name:<16} {rows[-1]['size']:>9}: {med['total_s']:6.2f} s (decode {med['decode_s']:.2f}, "
-              f"detect {med['detect_s']:.2f}, classify {med['classify_s']:.2f}), {r['n_faces']} faces", flush=True)
+              f"detect {med['detect_s']:.2f}, classify {med['classify_s']:.2f}), CPU {rows[-1]['cpu_s']:.1f} s, "
+              f"{r['n_faces']} faces", flush=True)
     df = pd.DataFrame(rows)
     print(df.round(3).to_string(index=False))
-    print(df.groupby('size')[['decode_s', 'detect_s', 'classify_s', 'total_s']].mean().round(2).to_string())
+    print(df.groupby('size', sort=False)[['decode_s', 'detect_s', 'classify_s', 'total_s', 'cpu_s']].mean().round(2).to_string())
     print(f"mean {df.total_s.mean():.2f} s per video, max {df.total_s.max():.2f} s on {dev} "
-          f"(goal {'1' if dev.type == 'cuda' else '10'} s)")
+          f"(goal {'1' if dev.type == 'cuda' else '10'} s); load average after: {os.getloadavg()[0]:.1f}")
     if a.out: df.to_csv(a.out, index=False)
 
 if __name__ == '__main__': main()

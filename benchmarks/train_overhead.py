@@ -10,7 +10,7 @@ the same batch size, image size (squish), aug_transforms and one-cycle schedule:
 
 Wall time and process CPU time (all threads) are both reported: on a shared machine the CPU time is the steadier.
 
-Runs are interleaved (dfdetect, plain, dfdetect, plain...) so that load from other processes hits both alike, and
+Runs are interleaved (dfdetect, plain, plain, dfdetect...) so that load from other processes hits both alike, and
 the median of the repeats is reported, with the ratio dfdetect / plain (about 1.0 means no overhead).
 
     python benchmarks/train_overhead.py                       # resnet18, 2 epochs, 64 px, CPU
@@ -69,10 +69,13 @@ def main(run_dir:str=None, # run folder with faces/ and splits.parquet (default:
         if device != 'cpu': torch.cuda.synchronize()
         wall[key].append(time.perf_counter() - t0); cpu[key].append(time.process_time() - c0)
         return out
-    for r in range(repeats):
+    def run_dfdetect():
         with tempfile.TemporaryDirectory() as d:
-            res = timed('dfdetect', lambda: train_model(train, valid, hp, Path(d)/'m', device=device, fold=0, force=True))
-        timed('plain', lambda: plain_fastai(train, valid, arch, epochs, img_size, bs, 2e-3, device, pretrained))
+            return timed('dfdetect', lambda: train_model(train, valid, hp, Path(d)/'m', device=device, fold=0, force=True))
+    run_plain = lambda: timed('plain', lambda: plain_fastai(train, valid, arch, epochs, img_size, bs, 2e-3, device, pretrained))
+    for r in range(repeats):  # order ABBA, BAAB...: drifting load from other processes hits both alike
+        if r % 2 == 0: res = run_dfdetect(); run_plain()
+        else: run_plain(); res = run_dfdetect()
         print(f"  repeat {r}: dfdetect {wall['dfdetect'][-1]:.1f} s wall / {cpu['dfdetect'][-1]:.1f} s CPU "
               f"(fit {res['seconds']:.1f} s), plain fastai {wall['plain'][-1]:.1f} s wall / {cpu['plain'][-1]:.1f} s CPU")
     med = lambda d, k: statistics.median(d[k])
