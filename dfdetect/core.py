@@ -180,9 +180,12 @@ def save_fig(fig, # a matplotlib figure
              name:str, # file name, e.g. 'sample_frames.png'
              path:str|Path|None=None, # folder; default `fig_dir()`
              dpi:int=110, # resolution
+             research:bool=False, # shows pixels of research-only clips: kept in the cache, never in the checkout
             ) -> Path:
-    "Save `fig` atomically into the figures folder and return its path"
-    out = fig_dir(path)/name
+    "Save `fig` atomically into the figures folder (or the research-only one) and return its path"
+    folder = cache_dir()/'research-figures' if research else fig_dir(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder/name
     with atomic_path(out) as tmp: fig.savefig(tmp, dpi=dpi, bbox_inches='tight', format=out.suffix.lstrip('.') or 'png')
     return out
 
