@@ -15,8 +15,8 @@ import numpy as np, torch
 from dfdetect.core import realdata_root, get_device
 from dfdetect.video import read_frames, video_info
 from dfdetect.detect import MTCNN
-from dfdetect.extract import (extract_faces, shrink, dets_table, link_tracks, crop_face, write_image, FACE_PARAMS,
-                              SAMPLE_PARAMS, _summary_line)
+from dfdetect.tracks import dets_table, link_tracks, crop_face
+from dfdetect.extract import extract_faces, shrink, write_image, FACE_PARAMS, SAMPLE_PARAMS, _summary_line
 
 N_DFDC, FRAMES_DFDC = 119_154, 300
 

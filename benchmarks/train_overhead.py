@@ -51,7 +51,8 @@ def main(run_dir:str=None, # run folder with faces/ and splits.parquet (default:
          threads:int=None, # torch CPU threads (default torch's)
         ):
     "Time dfdetect's train_model against a plain fastai vision_learner loop"
-    from dfdetect.train import training_crops, model_specs, train_model
+    from dfdetect.train import training_crops, train_model
+    from dfdetect.hparams import model_specs
     from fastai.learner import defaults
     from fastai.callback.progress import ProgressCallback
     defaults.callbacks = [c for c in defaults.callbacks if c is not ProgressCallback]  # no progress bars, for both

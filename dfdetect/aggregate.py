@@ -12,12 +12,13 @@ from pathlib import Path
 from functools import partial
 import numpy as np, pandas as pd
 from .core import *
+from .metrics import fake_labels, log_loss, video_metrics
 
 # %% auto #0
 __all__ = ['STRATEGIES', 'topk_mean', 'confident_strategy', 'get_strategy', 'take_frames', 'track_scores', 'video_scores',
-           'log_loss', 'eer', 'video_metrics', 'metrics_by', 'compare', 'plot_report', 'plot_frames_curve',
-           'worst_videos', 'show_worst', 'load_preds', 'judged_videos', 'evaluate', 'report_figures', 'realdata_videos',
-           'ood_check', 'ensure_preds', 'evaluate_cli']
+           'metrics_by', 'compare', 'plot_report', 'plot_frames_curve', 'worst_videos', 'show_worst', 'load_preds',
+           'judged_videos', 'evaluate', 'report_figures', 'realdata_videos', 'ood_check', 'ensure_preds',
+           'evaluate_cli']
 
 # %% ../nbs/10_aggregate.ipynb #52c52e2d
 def topk_mean(pred, # frame probabilities of one track
@@ -113,53 +114,6 @@ def video_scores(preds:pd.DataFrame, # frame-level predictions (model, video, tr
     out['n_tracks'] = out.n_tracks.fillna(0).astype(int)
     return out.assign(strategy=strategy).reset_index(drop=True)
 
-# %% ../nbs/10_aggregate.ipynb #82dac582
-def _y(label):
-    "Labels 'FAKE'/'REAL' (or 1/0) as an int array, 1 = FAKE"
-    a = np.asarray(label)
-    if a.dtype.kind in 'biuf': return (a > 0.5).astype(int)
-    s = pd.Series(a, dtype=object).astype(str)
-    u = s.str.upper()
-    if not u.isin(['FAKE', 'REAL']).all(): raise DFDetectError(f'labels must be FAKE or REAL, got {sorted(set(s[~u.isin(["FAKE", "REAL"])]))[:3]}')
-    return (u == 'FAKE').to_numpy(int)
-
-def log_loss(y, # labels: 1/'FAKE' or 0/'REAL'
-             p, # predicted P(FAKE)
-             eps:float=1e-15, # p is clipped to [eps, 1-eps]
-            ) -> float:
-    "Binary log loss, the DFDC metric, with clipping"
-    y, p = _y(y), np.clip(np.asarray(p, dtype=float), eps, 1 - eps)
-    if not len(y): raise DFDetectError('log_loss: no videos')
-    return float(-np.mean(y*np.log(p) + (1 - y)*np.log(1 - p)))
-
-# %% ../nbs/10_aggregate.ipynb #1f6292c1
-def eer(y, # labels: 1/'FAKE' or 0/'REAL'
-        p, # predicted P(FAKE)
-       ) -> float:
-    "Equal error rate: where the false-positive and false-negative rates meet (NaN with one class only)"
-    from sklearn.metrics import roc_curve
-    y = _y(y)
-    if len(set(y)) < 2: return float('nan')
-    fpr, tpr, _ = roc_curve(y, np.asarray(p, dtype=float))
-    i = np.argmin(np.abs((1 - tpr) - fpr))
-    return float((fpr[i] + 1 - tpr[i])/2)
-
-# %% ../nbs/10_aggregate.ipynb #a2417d6e
-def video_metrics(y, # labels: 1/'FAKE' or 0/'REAL'
-                  p, # predicted P(FAKE)
-                  eps:float=1e-15, # log-loss clipping
-                  threshold:float=0.5, # decision threshold for accuracy, precision, recall
-                 ) -> dict:
-    "Log loss, ROC AUC, accuracy, precision, recall (of FAKE) and EER of one set of videos"
-    from sklearn.metrics import roc_auc_score
-    y, p = _y(y), np.asarray(p, dtype=float)
-    hat = (p > threshold).astype(int)
-    tp, fp_, fn = int(((hat == 1) & (y == 1)).sum()), int(((hat == 1) & (y == 0)).sum()), int(((hat == 0) & (y == 1)).sum())
-    two = len(set(y)) == 2
-    return dict(n=len(y), n_fake=int(y.sum()), logloss=log_loss(y, p, eps), auc=float(roc_auc_score(y, p)) if two else np.nan,
-                acc=float((hat == y).mean()), precision=tp/(tp + fp_) if tp + fp_ else np.nan,
-                recall=tp/(tp + fn) if tp + fn else np.nan, eer=eer(y, p))
-
 # %% ../nbs/10_aggregate.ipynb #13ef0f55
 def metrics_by(vs:pd.DataFrame, # video scores (model, strategy, video, label, prob, ...)
                by:str|None=None, # None, 'folder', 'dataset' or 'method'
@@ -168,10 +122,10 @@ def metrics_by(vs:pd.DataFrame, # video scores (model, strategy, video, label, p
     "Video-level metrics per model and strategy, and per `by` group when given"
     keys = [c for c in ('model', 'strategy', 'n_frames') if c in vs]
     if by == 'method':
-        fakes = vs[(_y(vs.label) == 1) & vs['method'].notna()]
+        fakes = vs[(fake_labels(vs.label) == 1) & vs['method'].notna()]
         parts = []
         for (ds, meth), f in fakes.groupby(['dataset', 'method']):
-            reals = vs[(_y(vs.label) == 0) & (vs.dataset == ds)]
+            reals = vs[(fake_labels(vs.label) == 0) & (vs.dataset == ds)]
             parts.append(pd.concat([f, reals]).assign(method=meth))
         if not parts: return pd.DataFrame(columns=keys + ['dataset', 'method', 'n', 'logloss', 'auc'])
         vs, by = pd.concat(parts), ['dataset', 'method']
@@ -210,11 +164,11 @@ def plot_report(vs:pd.DataFrame, # video scores from `compare` (model, strategy,
     fig, axs = plt.subplots(len(models), 4, figsize=(17, 3.8*len(models)), squeeze=False)
     for (a0, a1, a2, a3), m in zip(axs, models):
         for s, g in vs[vs.model == m].groupby('strategy', sort=False):
-            if len(set(_y(g.label))) == 2: a0.plot(*roc_curve(_y(g.label), g.prob)[:2], label=s)
+            if len(set(fake_labels(g.label))) == 2: a0.plot(*roc_curve(fake_labels(g.label), g.prob)[:2], label=s)
         a0.plot([0, 1], [0, 1], 'k:', lw=0.8); a0.legend(fontsize=8)
         a0.set(title=f'{m}: ROC', xlabel='false-positive rate', ylabel='true-positive rate')
         g = vs[(vs.model == m) & (vs.strategy == strategy)]
-        y, p = _y(g.label), g.prob.to_numpy()
+        y, p = fake_labels(g.label), g.prob.to_numpy()
         cm = confusion_matrix(y, (p > threshold).astype(int), labels=[0, 1])
         a1.imshow(cm, cmap='Blues')
         for (i, j), c in np.ndenumerate(cm): a1.text(j, i, c, ha='center', va='center', fontsize=14)
@@ -257,7 +211,7 @@ def worst_videos(vs:pd.DataFrame, # video scores of one model and strategy
                  eps:float=1e-15, # log-loss clipping
                 ) -> pd.DataFrame:
     "The `k` videos with the largest log loss"
-    y, p = _y(vs.label), np.clip(vs.prob.to_numpy(float), eps, 1 - eps)
+    y, p = fake_labels(vs.label), np.clip(vs.prob.to_numpy(float), eps, 1 - eps)
     return vs.assign(loss=-(y*np.log(p) + (1 - y)*np.log(1 - p))).nlargest(k, 'loss')
 
 def show_worst(worst:pd.DataFrame, # from `worst_videos` (video, track, label, prob, model)

@@ -14,95 +14,12 @@ from PIL import Image
 from fastcore.script import call_parse
 from .core import *
 from .video import read_frames
+from .tracks import dets_table, link_tracks, crop_face
 
 # %% auto #0
-__all__ = ['DET_COLUMNS', 'FACE_PARAMS', 'SAMPLE_PARAMS', 'INDEX_COLUMNS', 'dets_table', 'box_iou', 'link_tracks', 'square_box',
-           'crop_face', 'crop_name', 'encode_image', 'write_image', 'plan_groups', 'face_params', 'shrink',
-           'make_detector', 'video_faces', 'save_crops', 'merge_faces', 'extract_faces', 'ensure_faces', 'extract_cli']
-
-# %% ../nbs/05_extract.ipynb #81a48034
-DET_COLUMNS = ['frame', 'x1', 'y1', 'x2', 'y2', 'prob', 'lm']
-
-def dets_table(dets:list, # `MTCNN.detect` output: one (boxes, probs, landmarks) per frame
-               idx, # the video frame index of each frame
-               scale:float=1.0, # detection frames were the full frames resized by `scale`
-               width:int|None=None, # full frame width, to clip the boxes
-               height:int|None=None, # full frame height, to clip the boxes
-              ) -> pd.DataFrame:
-    "One row per detected face: frame index, box x1,y1,x2,y2, prob and 10 landmark coordinates, in full-frame pixels"
-    rows = []
-    for f, (b, p, l) in zip(np.asarray(idx).tolist(), dets):
-        b, l = np.asarray(b, np.float32).reshape(-1, 4)/scale, np.asarray(l, np.float32).reshape(-1, 10)/scale
-        if width: b[:, [0, 2]] = b[:, [0, 2]].clip(0, width)
-        if height: b[:, [1, 3]] = b[:, [1, 3]].clip(0, height)
-        rows += [(f, *b[k].tolist(), float(np.clip(p[k], 0, 1)), l[k]) for k in range(len(b))]
-    df = pd.DataFrame(rows, columns=DET_COLUMNS)
-    return df.astype(dict(frame='int64', x1='float32', y1='float32', x2='float32', y2='float32', prob='float32'))
-
-# %% ../nbs/05_extract.ipynb #ec462d2c
-def box_iou(a, # boxes [n,4] x1,y1,x2,y2
-            b, # boxes [m,4]
-           ) -> np.ndarray:
-    "Intersection over union of every box of `a` with every box of `b`, `[n,m]`"
-    a, b = np.asarray(a, np.float64).reshape(-1, 4), np.asarray(b, np.float64).reshape(-1, 4)
-    wh = (np.minimum(a[:, None, 2:], b[None, :, 2:]) - np.maximum(a[:, None, :2], b[None, :, :2])).clip(0)
-    inter = wh.prod(-1)
-    area = lambda x: (x[:, 2:] - x[:, :2]).clip(0).prod(-1)
-    union = area(a)[:, None] + area(b)[None] - inter
-    return np.where(union > 0, inter/np.maximum(union, 1e-12), 0.)
-
-# %% ../nbs/05_extract.ipynb #09cd1dae
-def link_tracks(dets:pd.DataFrame, # a `dets_table`
-                iou_thr:float=0.3, # least IoU between a box and a track's last box to join it
-                n_frames:int|None=None, # frames sampled (also those without faces); default the frames in `dets`
-                min_prob:float=0.9, # drop tracks whose mean detection probability is lower
-                min_rel_size:float=0.5, # drop tracks whose mean box side is below this fraction of the largest track's
-               ) -> pd.DataFrame:
-    "`dets` with a `track` id per person, linked by greedy IoU frame to frame; spurious tracks dropped"
-    dets = dets.sort_values(['frame', 'x1', 'y1'], kind='stable', ignore_index=True)
-    tid, last = np.full(len(dets), -1), []  # track of each row; last box of each track
-    for _, g in dets.groupby('frame', sort=True):
-        boxes = g[['x1', 'y1', 'x2', 'y2']].to_numpy(np.float64)
-        iou = box_iou(boxes, np.array(last).reshape(-1, 4))
-        used_d, used_t = set(), set()
-        for i, j in sorted(zip(*np.nonzero(iou >= iou_thr)), key=lambda ij: (-iou[ij], ij)):
-            if i in used_d or j in used_t: continue
-            used_d.add(i); used_t.add(j); tid[g.index[i]] = j; last[j] = boxes[i]
-        for i in range(len(boxes)):
-            if i not in used_d: tid[g.index[i]] = len(last); last.append(boxes[i])
-    dets = dets.assign(track=tid)
-    if (dets.frame.nunique() if n_frames is None else n_frames) >= 2:
-        dets = dets[dets.groupby('track').frame.transform('size') >= 2]
-    g = dets.assign(side=np.maximum(dets.x2 - dets.x1, dets.y2 - dets.y1)).groupby('track')
-    ok = g.prob.mean() >= min_prob
-    ok &= g.side.mean() >= min_rel_size*g.side.mean()[ok].max() if ok.any() else ok
-    dets = dets[dets.track.map(ok).astype(bool)]
-    c = dets.assign(cx=(dets.x1 + dets.x2)/2, cy=(dets.y1 + dets.y2)/2).groupby('track')[['cx', 'cy']].mean()
-    new = {t: k for k, t in enumerate(c.sort_values(['cx', 'cy'], kind='stable').index)}
-    return dets.assign(track=dets.track.map(new).astype('int64')).sort_values(['track', 'frame'], ignore_index=True)
-
-# %% ../nbs/05_extract.ipynb #1bfaf83c
-def square_box(box, # x1,y1,x2,y2
-               margin:float=0.3, # added on each side, as a fraction of the longest side
-              ) -> tuple:
-    "Integer square x0,y0,x1,y1 centred on `box`, of side (1+2*margin) times its longest side"
-    x1, y1, x2, y2 = map(float, box)
-    s = max(1, int(round(max(x2 - x1, y2 - y1)*(1 + 2*margin))))
-    x0, y0 = int(round((x1 + x2 - s)/2)), int(round((y1 + y2 - s)/2))
-    return x0, y0, x0 + s, y0 + s
-
-def crop_face(frame:np.ndarray, # uint8 image [H,W,3]
-              box, # x1,y1,x2,y2 in the frame's pixels
-              margin:float=0.3, # added on each side, as a fraction of the box's longest side
-              size:int=224, # side of the returned crop
-             ) -> np.ndarray:
-    "The square crop around `box`, black outside the frame, resized to `size` x `size`"
-    x0, y0, x1, y1 = square_box(box, margin)
-    H, W = frame.shape[:2]
-    out = np.zeros((y1 - y0, x1 - x0, 3), np.uint8)
-    ax0, ay0, ax1, ay1 = max(x0, 0), max(y0, 0), min(x1, W), min(y1, H)
-    if ax1 > ax0 and ay1 > ay0: out[ay0 - y0:ay1 - y0, ax0 - x0:ax1 - x0] = frame[ay0:ay1, ax0:ax1]
-    return cv2.resize(out, (size, size), interpolation=cv2.INTER_AREA if out.shape[0] > size else cv2.INTER_LINEAR)
+__all__ = ['FACE_PARAMS', 'SAMPLE_PARAMS', 'INDEX_COLUMNS', 'crop_name', 'encode_image', 'write_image', 'plan_groups',
+           'face_params', 'shrink', 'make_detector', 'video_faces', 'save_crops', 'merge_faces', 'extract_faces',
+           'ensure_faces', 'extract_cli']
 
 # %% ../nbs/05_extract.ipynb #091f7300
 def crop_name(label:str, # 'FAKE' or 'REAL'

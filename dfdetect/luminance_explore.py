@@ -111,7 +111,8 @@ def pair_crops(real:str|Path, # the original video
               ) -> tuple:
     "(real crops [k,S,S,3], fake crops [k,S,S,3], frame indices [k], boxes [k,4]) at the same frames and boxes"
     from dfdetect.video import read_frames, video_info
-    from dfdetect.extract import crop_face, shrink
+    from dfdetect.tracks import crop_face
+    from dfdetect.extract import shrink
     every = max(1, min(video_info(real)['n_frames'], video_info(fake)['n_frames']) // n)
     (fr, ir), (ff, i_f) = read_frames(real, every=every), read_frames(fake, every=every)
     k = min(len(ir), len(i_f), n)

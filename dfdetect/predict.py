@@ -12,7 +12,8 @@ import numpy as np, pandas as pd, cv2
 from fastcore.script import call_parse
 from .core import *
 from .video import read_frames
-from .extract import crop_face, make_detector, video_faces
+from .tracks import crop_face
+from .extract import make_detector, video_faces
 from .aggregate import track_scores, video_scores
 from .export import Predictor, load_predictor, default_model_dir
 

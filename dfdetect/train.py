@@ -7,107 +7,19 @@ Docs: https://dfdetect.github.io/dfdetect/train.html.md"""
 # %% ../nbs/08_train.ipynb #47e63945
 from __future__ import annotations
 import os, json, time, contextlib, warnings
-from dataclasses import dataclass, asdict, fields
+from dataclasses import asdict
 from pathlib import Path
-import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
+import numpy as np, pandas as pd, torch
 from fastcore.script import call_parse
 from .core import *
 from .models import build_model, model_config, save_model, load_model, predict_crops
+from .hparams import CHOICES, TrainParams, model_specs
+from .metrics import METRICS, BinaryLoss, frame_metrics, fastai_metrics, fold_summary
 
 # %% auto #0
-__all__ = ['CHOICES', 'METRICS', 'RUN_KEYS', 'SAMPLE_TRAIN', 'TrainParams', 'model_specs', 'training_crops', 'make_dls',
-           'BinaryLoss', 'frame_metrics', 'fastai_metrics', 'make_learner', 'fit_model', 'train_model',
+__all__ = ['RUN_KEYS', 'SAMPLE_TRAIN', 'training_crops', 'make_dls', 'make_learner', 'fit_model', 'train_model',
            'collect_metrics', 'cv_summary', 'cross_validate', 'plot_cv', 'train_final', 'train_run', 'ensure_models',
            'cli_params', 'train_cli']
-
-# %% ../nbs/08_train.ipynb #ed8cd57c
-CHOICES = dict(input_mode=('rgb', 'y', 'rgb+y', 'ycbcr', 'y_highpass'), policy=('one_cycle', 'flat_cos', 'constant'),
-               opt=('adamw', 'adam', 'sgd', 'ranger'), loss=('bce', 'focal'),
-               imbalance=('none', 'weighted_loss', 'balanced_sampler'),
-               monitor=('log_loss', 'roc_auc', 'accuracy', 'valid_loss'))
-
-@dataclass
-class TrainParams:
-    "Every knob of one model's training"
-    arch:str='resnet18' # timm architecture
-    name:str|None=None # model folder name; default arch, plus _<input mode> when not rgb
-    pretrained:bool=True # ImageNet weights (an error when they cannot be had); False = random init
-    weights:str|None=None # a local .safetensors/.pth weights file for `arch`
-    download:bool=False # let timm download weights missing from the cache
-    input_mode:str='rgb' # see `luminance.INPUT_MODES`
-    img_size:int=224 # crops are squished to img_size x img_size
-    bs:int=64 # batch size
-    epochs:int=5 # epochs with the whole network trainable
-    freeze_epochs:int=1 # epochs before those, training the head (and BatchNorms) only
-    max_per_video:int|None=None # at most this many crops per video in training (None = all)
-    lr:float|None=1e-3 # peak learning rate of the head (None = found by lr_find)
-    lr_mult:float=10. # the body's rate is lr / lr_mult (discriminative learning rates)
-    lr_find:int=0 # iterations of fastai's learning-rate finder choosing lr (its valley); 0 = off, 100 is usual
-    policy:str='one_cycle' # 'one_cycle', 'flat_cos' or 'constant'
-    pct_start:float|None=None # share of the schedule warming up (flat_cos: staying flat); None = fastai's
-    opt:str='adamw' # 'adamw', 'adam', 'sgd' (with momentum) or 'ranger'
-    moms:tuple=(0.95, 0.85, 0.95) # momentum (Adam's beta1) cycle of one-cycle; moms[0] for the other policies
-    wd:float=0.01 # weight decay
-    ps:float=0.5 # dropout of the head
-    lin_ftrs:list|None=None # hidden sizes of the head (None = [512])
-    loss:str='bce' # 'bce' or 'focal'
-    label_smoothing:float=0. # targets become 1-s/2 and s/2
-    focal_gamma:float=2. # focusing parameter of the focal loss
-    imbalance:str='weighted_loss' # 'none', 'weighted_loss' (splits.class_weights) or 'balanced_sampler'
-    aug:bool=True # fastai aug_transforms on the GPU
-    flip:bool=True # random horizontal flips
-    max_rotate:float=10. # degrees
-    max_zoom:float=1.1 # zoom in up to this factor
-    max_lighting:float=0.2 # brightness and contrast change
-    max_warp:float=0.1 # perspective warp
-    p_affine:float=0.75 # probability of the affine transforms
-    p_lighting:float=0.75 # probability of the lighting transforms
-    monitor:str='log_loss' # metric for early stopping and the best epoch
-    patience:int|None=None # early stopping after this many epochs without progress (None = off)
-    min_delta:float=0. # least change that counts as progress
-    save_best:bool=True # keep the weights of the best epoch (SaveModelCallback), not the last
-    fp16:bool|None=None # mixed precision; None = on CUDA only (never on the CPU)
-    channels_last:bool|None=None # channels-last memory format; None = on CUDA only
-    num_workers:int|None=None # data loading processes; None = 0 on the CPU, up to 8 on CUDA
-    seed:int=0 # random seed
-
-    @classmethod
-    def names(cls): return [f.name for f in fields(cls)]
-
-    @classmethod
-    def from_dict(cls, d:dict, strict:bool=True, what:str='parameters'):
-        "Build from a dict (e.g. YAML); unknown keys are an error when `strict`, else ignored"
-        bad = set(d) - set(cls.names())
-        if strict and bad: raise DFDetectError(f'{what}: unknown training parameter(s) {sorted(bad)}')
-        hp = cls(**{k: v for k, v in d.items() if k in cls.names()})
-        for f in fields(cls):  # YAML reads 1e-4 (no dot) as a string
-            v = getattr(hp, f.name)
-            kind = 'float' if 'float' in str(f.type) else 'int' if 'int' in str(f.type) else None
-            if isinstance(v, str) and kind:
-                try: setattr(hp, f.name, float(v) if kind == 'float' else int(v))
-                except ValueError: raise DFDetectError(f'{what}: {f.name}={v!r} is not a number') from None
-        hp.moms = tuple(hp.moms)
-        for k, ok in CHOICES.items():
-            if getattr(hp, k) not in ok: raise DFDetectError(f'{what}: {k}={getattr(hp, k)!r}, expected one of {ok}')
-        if hp.name is None: hp.name = hp.arch.replace('/', '_') + ('' if hp.input_mode == 'rgb' else '_' + hp.input_mode.replace('+', ''))
-        return hp
-
-# %% ../nbs/08_train.ipynb #a3506155
-def model_specs(archs:list, # timm names, or mappings of TrainParams overrides with at least `arch`
-                base:dict|TrainParams, # the shared knobs
-                what:str='archs', # where the list came from, for errors
-               ) -> list[TrainParams]:
-    "One `TrainParams` per model of `archs`"
-    base = asdict(base) if isinstance(base, TrainParams) else dict(base)
-    base.pop('name', None)
-    out = []
-    for a in ([archs] if isinstance(archs, (str, dict)) else archs):
-        d = {'arch': a} if isinstance(a, str) else dict(a)
-        if 'arch' not in d: raise DFDetectError(f'{what}: entry {a!r} has no arch')
-        out.append(TrainParams.from_dict({**base, **d}, what=f'{what}: {d["arch"]}'))
-    names = [h.name for h in out]
-    if len(set(names)) < len(names): raise DFDetectError(f'{what}: two models are named alike in {names}; give one a name')
-    return out
 
 # %% ../nbs/08_train.ipynb #55d63cc1
 def training_crops(run_dir:str|Path|None=None, # run folder
@@ -162,49 +74,6 @@ def make_dls(train:pd.DataFrame, # crops to train on: path, label, video
     w = np.zeros(len(df))
     w[:len(train)] = balanced_sample_weights(train.label, train.video)
     return db.weighted_dataloaders(df, wgts=w, **kw)
-
-# %% ../nbs/08_train.ipynb #428eed38
-class BinaryLoss(nn.Module):
-    "BCE on one logit, with label smoothing, class weights (REAL, FAKE) and an optional focal factor"
-    def __init__(self, gamma:float=0., smoothing:float=0., weights=None):
-        super().__init__()
-        self.gamma, self.smoothing = gamma, smoothing
-        self.weights = None if weights is None else torch.as_tensor(weights, dtype=torch.float32)
-    def forward(self, x, y):
-        x, y = x.float().view(-1), y.float().view(-1)
-        l = F.binary_cross_entropy_with_logits(x, y * (1 - self.smoothing) + self.smoothing / 2, reduction='none')
-        if self.gamma:
-            p = torch.sigmoid(x)
-            l = l * (1 - (p * y + (1 - p) * (1 - y))) ** self.gamma
-        if self.weights is None: return l.mean()
-        w = self.weights.to(x.device)[y.round().long()]
-        return (l * w).sum() / w.sum()
-    def activation(self, x): return torch.sigmoid(x.float()).view(-1)
-    def decodes(self, x): return (x > 0.5).float()
-
-# %% ../nbs/08_train.ipynb #3fbda1b8
-def _log_loss(y, p, eps=1e-15):
-    p = np.clip(np.asarray(p, np.float64), eps, 1 - eps); y = np.asarray(y, np.float64)
-    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))) if len(y) else float('nan')
-def _auc(y, p):
-    from sklearn.metrics import roc_auc_score
-    return float(roc_auc_score(y, p)) if len(np.unique(y)) == 2 else float('nan')
-def _acc(y, p): return float(np.mean((np.asarray(p) > 0.5) == (np.asarray(y) > 0.5))) if len(y) else float('nan')
-METRICS = dict(log_loss=_log_loss, roc_auc=_auc, accuracy=_acc)
-
-def frame_metrics(y, # 1 for FAKE, 0 for REAL (or the labels 'FAKE'/'REAL')
-                  p, # P(FAKE)
-                 ) -> dict:
-    "Log loss, ROC AUC and accuracy of frame-level predictions"
-    y = np.asarray(y)
-    if y.dtype.kind in 'OUS': y = (y == 'FAKE').astype(float)
-    return {k: f(y, p) for k, f in METRICS.items()}
-
-def fastai_metrics() -> list:
-    "The `METRICS` as fastai metrics on the logit"
-    from fastai.metrics import AccumMetric, ActivationType
-    return [AccumMetric(f, activation=ActivationType.Sigmoid, to_np=True, invert_arg=True, flatten=True, name=k)
-            for k, f in METRICS.items()]
 
 # %% ../nbs/08_train.ipynb #5f044c3c
 def make_learner(dls, # from `make_dls`
@@ -339,10 +208,7 @@ def collect_metrics(run_dir:str|Path, # run folder holding models/
 def cv_summary(cv:pd.DataFrame, # from `collect_metrics`
               ) -> pd.DataFrame:
     "Mean and standard deviation of each metric over the folds, per model"
-    g = cv.groupby(['model', 'arch'])
-    s = g[list(METRICS)].agg(['mean', 'std'])
-    s.columns = [f'{m}_{a}' for m, a in s.columns]
-    return s.reset_index().assign(n_folds=g.size().values)
+    return fold_summary(cv, ['model', 'arch'], sort=True)
 
 def cross_validate(crops:pd.DataFrame, # from `training_crops` (with fold and path)
                    specs:list[TrainParams], # from `model_specs`
