@@ -12,13 +12,13 @@ from pathlib import Path
 from functools import partial
 import numpy as np, pandas as pd
 from .core import *
+from .data import read_manifest
 from .metrics import fake_labels, log_loss, video_metrics
 
 # %% auto #0
 __all__ = ['STRATEGIES', 'topk_mean', 'confident_strategy', 'get_strategy', 'take_frames', 'track_scores', 'video_scores',
            'metrics_by', 'compare', 'plot_report', 'plot_frames_curve', 'worst_videos', 'show_worst', 'load_preds',
-           'judged_videos', 'evaluate', 'report_figures', 'realdata_videos', 'ood_check', 'ensure_preds',
-           'evaluate_cli']
+           'judged_videos', 'evaluate', 'report_figures', 'ood_check', 'ensure_preds', 'evaluate_cli']
 
 # %% ../nbs/10_aggregate.ipynb #52c52e2d
 def topk_mean(pred, # frame probabilities of one track
@@ -311,19 +311,6 @@ def report_figures(res:dict, # from `evaluate`
     for f in figs.values(): plt.close(f)
     return out
 
-# %% ../nbs/10_aggregate.ipynb #8c5e7428
-def realdata_videos(root:str|Path|None=None, # the real-clip folder; default `realdata_root()`
-                   ) -> pd.DataFrame:
-    "The clips listed in `root/manifest.csv` as a videos table (absolute paths, read in place)"
-    root = Path(root) if root else realdata_root()
-    if root is None or not (root/'manifest.csv').exists():
-        raise DFDetectError(f'{root}: no manifest.csv of real clips (pass the folder or set $DFDETECT_REALDATA)')
-    m = pd.read_csv(root/'manifest.csv')
-    parts = m.file.str.split('/')
-    meth = [(p[2] if p[0] == 'FaceForensics++' else p[1]) if l == 'FAKE' else None for p, l in zip(parts, m.label)]
-    return pd.DataFrame(dict(video=m.file, path=[str(root/f) for f in m.file], label=m.label, original=None,
-                             folder=[str(Path(f).parent) for f in m.file], dataset=m.dataset, method=meth, split=None))
-
 # %% ../nbs/10_aggregate.ipynb #6e0ecbdd
 def ood_check(run_dir:str|Path|None=None, # the training run (models/*/full, faces/params.json)
               root:str|Path|None=None, # real-clip folder; default `realdata_root()`
@@ -334,7 +321,7 @@ def ood_check(run_dir:str|Path|None=None, # the training run (models/*/full, fac
     "(metrics per model and dataset, video scores) of the run's final models on the real clips"
     import json, hashlib
     from dfdetect.models import load_model, predict_crops
-    run_dir, vids = get_run_dir(run_dir), realdata_videos(root)
+    run_dir, vids = get_run_dir(run_dir), read_manifest(root)
     pf = run_dir/'faces'/'params.json'
     params = json.loads(pf.read_text()) if pf.exists() else {}
     key = hashlib.sha256(json.dumps([params, sorted(vids.video)], sort_keys=True).encode()).hexdigest()[:12]

@@ -6,7 +6,7 @@ Docs: https://dfdetect.github.io/dfdetect/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #ab8d5ed0
 from __future__ import annotations
-import os, re, json, fcntl, random, tempfile, contextlib, time
+import os, re, fcntl, random, tempfile, contextlib, time
 from pathlib import Path
 from typing import Callable
 import numpy as np, pandas as pd

@@ -8,14 +8,14 @@ Docs: https://dfdetect.github.io/dfdetect/data.html.md"""
 from __future__ import annotations
 import os, re, json, warnings
 from pathlib import Path
-import numpy as np, pandas as pd
+import pandas as pd
 from fastcore.script import call_parse
 from .core import *
 
 # %% auto #0
 __all__ = ['VIDEO_COLUMNS', 'LABELS', 'CELEBDF_FOLDERS', 'READERS', 'videos_frame', 'unlisted_originals', 'read_dfdc_metadata',
-           'read_dfdc', 'read_faceforensics', 'read_celebdf', 'detect_kind', 'read_videos', 'index_videos',
-           'plot_counts', 'index_cli']
+           'read_dfdc', 'read_faceforensics', 'read_celebdf', 'detect_kind', 'read_videos', 'read_manifest',
+           'index_videos', 'plot_counts', 'index_cli']
 
 # %% ../nbs/04_data.ipynb #73d15cde
 VIDEO_COLUMNS = ['video', 'path', 'label', 'original', 'folder', 'dataset', 'method', 'split']
@@ -204,6 +204,19 @@ def read_videos(root:str|Path, # a dataset root (or a DFDC metadata file)
     k = detect_kind(root) if kind in (None, 'auto') else kind.lower().replace('-', '').replace('+', '')
     if k not in READERS: raise DFDetectError(f'kind={kind!r}: expected auto or one of {list(READERS)}')
     return READERS[k](root, missing=missing) if k == 'dfdc' else READERS[k](root)
+
+# %% ../nbs/04_data.ipynb #488b5119
+def read_manifest(root:str|Path|None=None, # the real-clip folder; default `realdata_root()`
+                   ) -> pd.DataFrame:
+    "The clips listed in `root/manifest.csv` (file, label, dataset) as a videos table, read in place"
+    root = Path(root) if root else realdata_root()
+    if root is None or not (root/'manifest.csv').exists():
+        raise DFDetectError(f'{root}: no manifest.csv of real clips (pass the folder or set $DFDETECT_REALDATA)')
+    m = pd.read_csv(root/'manifest.csv')
+    parts = m.file.str.split('/')
+    meth = [(p[2] if p[0] == 'FaceForensics++' else p[1]) if l == 'FAKE' else None for p, l in zip(parts, m.label)]
+    return pd.DataFrame(dict(video=m.file, path=[str(safe_join(root, f, root/'manifest.csv')) for f in m.file], label=m.label, original=None,
+                             folder=[str(Path(f).parent) for f in m.file], dataset=m.dataset, method=meth, split=None))
 
 # %% ../nbs/04_data.ipynb #8329cb13
 def index_videos(data_root:str|Path|None=None, # dataset root; None = the bundled sample

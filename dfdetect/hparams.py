@@ -8,12 +8,13 @@ Docs: https://dfdetect.github.io/dfdetect/hparams.html.md"""
 from __future__ import annotations
 from dataclasses import dataclass, asdict, fields
 from .core import DFDetectError
+from .luminance import INPUT_MODES
 
 # %% auto #0
 __all__ = ['CHOICES', 'TrainParams', 'model_specs']
 
 # %% ../nbs/08c_hparams.ipynb #b6bc9e0d
-CHOICES = dict(input_mode=('rgb', 'y', 'rgb+y', 'ycbcr', 'y_highpass'), policy=('one_cycle', 'flat_cos', 'constant'),
+CHOICES = dict(input_mode=INPUT_MODES, policy=('one_cycle', 'flat_cos', 'constant'),
                opt=('adamw', 'adam', 'sgd', 'ranger'), loss=('bce', 'focal'),
                imbalance=('none', 'weighted_loss', 'balanced_sampler'),
                monitor=('log_loss', 'roc_auc', 'accuracy', 'valid_loss'))

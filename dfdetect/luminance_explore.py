@@ -215,7 +215,6 @@ def compare_labels(stats:pd.DataFrame, # `measure_crops(...)['stats']`, several 
     from sklearn.metrics import roc_auc_score
     rows = []
     for src, s in stats.groupby('source', sort=False):
-        keys = ['video', 'label'] + (['original'] if 'original' in s else [])
         v = s.groupby('video').agg({**{c: 'mean' for c in columns}, 'label': 'first',
                                     **({'original': 'first'} if 'original' in s else {})})
         real, fake = v[v.label == 'REAL'], v[v.label == 'FAKE']
@@ -262,7 +261,7 @@ def describe(summary:pd.DataFrame, # `compare_labels` output
                 how = ', '.join(f"`{c}` {v} in fakes ({'median paired change' if s.loc[c].n_pairs >= 3 else 'AUC'} "
                                 f"{(f'{s.loc[c].paired_change:+.0%}' if s.loc[c].n_pairs >= 3 else f'{s.loc[c].auc:.2f}')})"
                                 for c, v in diff.items())
-                parts.append(f'{g}: {how}' + (f'; the others no consistent difference' if len(diff) < len(cols) else ''))
+                parts.append(f'{g}: {how}' + ('; the others no consistent difference' if len(diff) < len(cols) else ''))
         out.append(head + '; '.join(parts) + '.')
     return '\n\n'.join(out)
 

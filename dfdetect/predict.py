@@ -8,7 +8,7 @@ Docs: https://dfdetect.github.io/dfdetect/predict.html.md"""
 from __future__ import annotations
 import sys, json, time
 from pathlib import Path
-import numpy as np, pandas as pd, cv2
+import numpy as np, pandas as pd
 from fastcore.script import call_parse
 from .core import *
 from .video import read_frames

@@ -6,7 +6,7 @@ Docs: https://dfdetect.github.io/dfdetect/run.html.md"""
 
 # %% ../nbs/13_run.ipynb #0b23732d
 from __future__ import annotations
-import os, sys, json, time, hashlib
+import os, json, time, hashlib
 from pathlib import Path
 from fastcore.script import call_parse
 from .core import DFDetectError, atomic_write_text, load_params, project_root, cli_errors

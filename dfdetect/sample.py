@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np, pandas as pd, cv2
 from fastcore.script import call_parse
 from .core import DFDetectError, cache_dir, make_once, atomic_write_text, save_table
-from .video import write_video, read_frames, video_info
+from .video import write_video, video_info
 from .detect import MTCNN
 
 # %% auto #0

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastcore.script import call_parse
 from .core import *
-from .models import build_model, model_config, save_model, load_model, predict_crops
-from .hparams import CHOICES, TrainParams, model_specs
+from .models import build_model, model_config, save_model
+from .hparams import TrainParams, model_specs
 from .metrics import METRICS, BinaryLoss, frame_metrics, fastai_metrics, fold_summary
 
 # %% auto #0
