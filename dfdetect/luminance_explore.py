@@ -14,8 +14,8 @@ from .luminance import to_space
 
 # %% auto #0
 __all__ = ['STAT_COLUMNS', 'HIST_CHANNELS', 'laplacian', 'fft_high_energy', 'radial_spectrum', 'ellipse_masks', 'load_crop',
-           'luma_stats', 'pair_crops', 'ffpp_pairs', 'diff_map', 'measure_crops', 'compare_labels', 'describe',
-           'plot_hists', 'plot_hf', 'plot_border', 'select_crops', 'luminance_report', 'luminance_cli']
+           'luma_stats', 'align_pair', 'pair_crops', 'ffpp_pairs', 'diff_map', 'measure_crops', 'compare_labels',
+           'describe', 'plot_hists', 'plot_hf', 'plot_border', 'select_crops', 'luminance_report', 'luminance_cli']
 
 # %% ../nbs/06a_luminance_explore.ipynb #06348472
 def laplacian(y:np.ndarray, # one channel [H, W], float in [0,1]
@@ -100,6 +100,26 @@ def luma_stats(crops, # face crops: RGB arrays [H,W,3] or image files
                      float(np.hypot(*(ycc[mr][:, 1:].mean(0) - ycc[mi][:, 1:].mean(0))))])
     return pd.DataFrame(np.array(rows, np.float64).reshape(-1, len(STAT_COLUMNS)), columns=STAT_COLUMNS)
 
+# %% ../nbs/06a_luminance_explore.ipynb #c98a84d6
+def align_pair(real:np.ndarray, # frames of the original [N,H,W,C]
+               fake:np.ndarray, # frames of a fake made from it [N,H',W',C], the same picture up to a cut of a few pixels
+               max_cut:float=0.05, # the largest size difference accepted, as a share of each side
+               name:str='pair', # names the pair in errors
+              ) -> tuple[np.ndarray, np.ndarray, tuple]:
+    "(real, fake) cut to their common size where they match best, and the (dy, dx) of the cut in the larger frame"
+    (hr, wr), (hf, wf) = real.shape[1:3], fake.shape[1:3]
+    if (hr, wr) == (hf, wf): return real, fake, (0, 0)
+    h, w = min(hr, hf), min(wr, wf)
+    if max(hr, hf) - h > max_cut * h or max(wr, wf) - w > max_cut * w:
+        raise DFDetectError(f'{name}: frame sizes {hr}x{wr} and {hf}x{wf} differ by more than {max_cut:.0%}: not the same picture')
+    grey = lambda a: a[:2].astype(np.float32).mean(-1)
+    gr, gf = grey(real), grey(fake)
+    def cut(a, dy, dx, big): return a[:, dy:dy+h, dx:dx+w] if big else a[:, :h, :w]
+    best = min(((dy, dx) for dy in range(max(hr, hf) - h + 1) for dx in range(max(wr, wf) - w + 1)),
+               key=lambda o: np.abs(cut(gr, *o, (hr, wr) != (h, w)) - cut(gf, *o, (hf, wf) != (h, w))).mean())
+    return cut(real, *best, (hr, wr) != (h, w)), cut(fake, *best, (hf, wf) != (h, w)), best
+
+
 # %% ../nbs/06a_luminance_explore.ipynb #b42770e8
 def pair_crops(real:str|Path, # the original video
                fake:str|Path, # a manipulated video made from it (same scene, same frames)
@@ -117,7 +137,7 @@ def pair_crops(real:str|Path, # the original video
     (fr, ir), (ff, i_f) = read_frames(real, every=every), read_frames(fake, every=every)
     k = min(len(ir), len(i_f), n)
     if k == 0 or not (ir[:k] == i_f[:k]).all(): raise DFDetectError(f'{fake}: frames do not line up with {real}')
-    if fr.shape[1:] != ff.shape[1:]: raise DFDetectError(f'{fake}: frame size {ff.shape[1:3]} differs from {real} {fr.shape[1:3]}')
+    fr, ff, _ = align_pair(fr[:k], ff[:k], name=f'{fake} against {real}')
     if detector is None:
         from dfdetect.detect import MTCNN
         detector = MTCNN(device='cpu')
@@ -137,7 +157,7 @@ def ffpp_pairs(root:str|Path|None=None, # FaceForensics++ root; default `realdat
                size:int=224, # crop side
                detector=None, # passed to `pair_crops`
               ) -> tuple[pd.DataFrame, np.ndarray]:
-    "(table of the crops: pair, video, label, method, original, frame, box; crops [N,S,S,3]) of FF++ same-scene pairs"
+    "(table of the crops: pair (the fake's key), video, label, method, original, frame, box; crops [N,S,S,3]) of FF++ same-scene pairs"
     from dfdetect.data import read_faceforensics
     if root is None:
         rd = realdata_root()
@@ -155,12 +175,12 @@ def ffpp_pairs(root:str|Path|None=None, # FaceForensics++ root; default `realdat
             rc, fc, idx, boxes = pair_crops(root/r.original, root/r.video, n, size, detector=detector)
             with atomic_path(folder/f'{Path(r.video).stem}.npz') as tmp:
                 with open(tmp, 'wb') as fh: np.savez(fh, real=rc, fake=fc, idx=idx, boxes=boxes)
-    folder = make_once(cache_dir()/'luminance'/f'ffpp-pairs-v1-n{n}-s{size}', _make)
+    folder = make_once(cache_dir()/'luminance'/f'ffpp-pairs-v2-n{n}-s{size}', _make)
     metas, crops = [], []
     for r in pairs.itertuples():
         z = np.load(folder/f'{Path(r.video).stem}.npz')
         for lab, key, orig, meth in [('REAL', r.original, None, None), ('FAKE', r.video, r.original, r.method)]:
-            metas.append(pd.DataFrame(dict(pair=r.original, video=key, label=lab, method=meth, original=orig,
+            metas.append(pd.DataFrame(dict(pair=r.video, video=key, label=lab, method=meth, original=orig,
                                            frame=z['idx'], x1=z['boxes'][:, 0], y1=z['boxes'][:, 1],
                                            x2=z['boxes'][:, 2], y2=z['boxes'][:, 3])))
             crops.append(z[lab.lower()])
