@@ -17,9 +17,9 @@ from .video import read_frames
 from .tracks import dets_table, link_tracks, crop_face
 
 # %% auto #0
-__all__ = ['FACE_PARAMS', 'SAMPLE_PARAMS', 'INDEX_COLUMNS', 'crop_name', 'encode_image', 'write_image', 'plan_groups',
+__all__ = ['FACE_PARAMS', 'SAMPLE_PARAMS', 'INDEX_COLUMNS', 'ENGINES', 'crop_name', 'encode_image', 'write_image', 'plan_groups',
            'face_params', 'shrink', 'make_detector', 'video_faces', 'save_crops', 'merge_faces', 'extract_faces',
-           'ensure_faces', 'extract_cli']
+           'extract_engine', 'ensure_faces', 'extract_cli']
 
 # %% ../nbs/05_extract.ipynb #091f7300
 def crop_name(label:str, # 'FAKE' or 'REAL'
@@ -226,19 +226,9 @@ def merge_faces(run_dir:str|Path|None=None, # the run folder holding `faces/part
         save_table(idx, fd/'index.parquet'); save_table(fails, fd/'failures.parquet')
     return idx
 
-# %% ../nbs/05_extract.ipynb #31d70fdf
-def extract_faces(data_root:str|Path|pd.DataFrame|None=None, # dataset root (DFDC, FF++, Celeb-DF) or a videos table; None: the bundled sample
-                  run_dir:str|Path|None=None, # where `faces/` goes
-                  shard:str|None=None, # 'i/n': only the i-th of n shards of the original groups
-                  device:str='auto', # MTCNN device
-                  batch_size:int=32, # frames per MTCNN batch
-                  workers:int=2, # threads decoding the next videos; 0 decodes inline
-                  progress:bool=True, # show a progress bar
-                  detector=None, # a ready `MTCNN`; default one built from the parameters
-                  **params, # `FACE_PARAMS` overrides (None = saved value or default)
-                 ) -> dict:
-    "Crop every face of every video of `data_root` into `run_dir/faces`, resuming any earlier run; return a summary"
-    from fastprogress.fastprogress import progress_bar
+# %% ../nbs/05_extract.ipynb #3a02c4ff
+def _plan_run(data_root, run_dir, shard:str|None, params:dict) -> tuple:
+    "(videos table, faces folder, face parameters, plan, videos to do) of a run, after cleaning its interrupted videos"
     from dfdetect.data import read_videos
     parse_shard(shard)  # a bad --shard fails before anything is written
     if data_root is None:
@@ -254,6 +244,29 @@ def extract_faces(data_root:str|Path|pd.DataFrame|None=None, # dataset root (DFD
     todo = [r for r in plan.itertuples() if not _is_done(fd, r.video)]
     for r in todo:
         if _state(fd, r.video, 'started').exists(): _clean_started(fd, r)
+    return videos, fd, p, plan, todo
+
+def _save_video(fd, r, shape, idx, tracks, crops, p:dict) -> tuple[str, int, int]:
+    "Write `r`'s crops and part, or its failure record when no face was found: (status, faces, crops)"
+    if not len(tracks): _fail(fd, r, f'{r.path}: no face found in {len(idx)} frames'); return 'failed', 0, 0
+    part = save_crops(r, tracks, crops, fd, shape[2], shape[1], p['ext'], p['quality'])
+    save_table(part, _state(fd, r.video, 'faces.parquet'))
+    return 'done', int(tracks.track.nunique()), len(part)
+
+# %% ../nbs/05_extract.ipynb #31d70fdf
+def extract_faces(data_root:str|Path|pd.DataFrame|None=None, # dataset root (DFDC, FF++, Celeb-DF) or a videos table; None: the bundled sample
+                  run_dir:str|Path|None=None, # where `faces/` goes
+                  shard:str|None=None, # 'i/n': only the i-th of n shards of the original groups
+                  device:str='auto', # MTCNN device
+                  batch_size:int=32, # frames per MTCNN batch
+                  workers:int=2, # threads decoding the next videos; 0 decodes inline
+                  progress:bool=True, # show a progress bar
+                  detector=None, # a ready `MTCNN`; default one built from the parameters
+                  **params, # `FACE_PARAMS` overrides (None = saved value or default)
+                 ) -> dict:
+    "Crop every face of every video of `data_root` into `run_dir/faces`, resuming any earlier run; return a summary"
+    from fastprogress.fastprogress import progress_bar
+    videos, fd, p, plan, todo = _plan_run(data_root, run_dir, shard, params)
     if detector is None and todo: detector = make_detector(p, device, batch_size)
     st = dict.fromkeys(['done', 'failed', 'detected', 'reused', 'faces', 'crops', 'frames', 'decode_s', 'detect_s', 'crop_s'], 0)
     t0, pb = time.perf_counter(), (progress_bar(todo) if progress and todo else todo)
@@ -267,19 +280,28 @@ def extract_faces(data_root:str|Path|pd.DataFrame|None=None, # dataset root (DFD
         src = _source_tracks(fd, r, idx, frames.shape)
         tracks, crops = video_faces(frames, idx, detector, p, src)
         st['detected' if src is None else 'reused'] += 1; st['detect_s'] += time.perf_counter() - t
-        if not len(tracks):
-            _fail(fd, r, f'{r.path}: no face found in {len(idx)} frames'); st['failed'] += 1; st_f.unlink(); continue
         t = time.perf_counter()
-        part = save_crops(r, tracks, crops, fd, frames.shape[2], frames.shape[1], p['ext'], p['quality'])
-        save_table(part, _state(fd, r.video, 'faces.parquet')); st_f.unlink()
-        st['crop_s'] += time.perf_counter() - t
-        st['done'] += 1; st['faces'] += tracks.track.nunique(); st['crops'] += len(part)
+        status, n_faces, n_crops = _save_video(fd, r, frames.shape, idx, tracks, crops, p); st_f.unlink()
+        st[status] += 1; st['faces'] += n_faces; st['crops'] += n_crops
+        if status == 'done': st['crop_s'] += time.perf_counter() - t
         if pb is not todo: pb.comment = f"{st['done']} done, {st['failed']} failed, {st['frames']/(time.perf_counter() - t0):.1f} frames/s"
     reads.close()
     st['seconds'] = time.perf_counter() - t0
     st['frames_per_s'] = st['frames']/max(st['seconds'], 1e-9)
     merge_faces(fd.parent, videos.video)
     return dict(videos=len(plan), skipped=len(plan) - len(todo)) | st
+
+# %% ../nbs/05_extract.ipynb #73605b9a
+ENGINES = ('local', 'ray')
+
+def extract_engine(engine:str='local', # 'local': `extract_faces` in this process; 'ray': Ray Data (`05b_extract_ray`)
+                  ):
+    "The function that runs the extraction with `engine`"
+    if engine == 'local': return extract_faces
+    if engine == 'ray':  # a later notebook and an optional extra (Ray): imported only when asked for
+        from dfdetect.extract_ray import extract_faces_ray
+        return extract_faces_ray
+    raise DFDetectError(f'engine {engine!r}: expected one of {", ".join(ENGINES)}')
 
 # %% ../nbs/05_extract.ipynb #3663a182
 def _summary_line(s:dict) -> str:
@@ -328,7 +350,9 @@ def extract_cli(data_root:str=None, # dataset root (DFDC, FaceForensics++ or Cel
                 quality:int=None, # JPEG quality (default 95)
                 batch_size:int=32, # frames per MTCNN batch
                 device:str='auto', # 'auto', 'cpu', 'cuda', 'cuda:1'...
-                workers:int=2, # threads decoding the next videos
+                workers:int=2, # threads decoding the next videos (engine local)
+                engine:str='local', # 'local' (this process) or 'ray' (Ray Data: this machine's cores, or a cluster)
+                address:str=None, # with --engine ray: the Ray cluster to join ('auto' or host:port); default a local Ray
                 merge:bool=False, # only merge the part files into faces/index.parquet (those of data_root's videos, if given)
                 quiet:bool=False, # no progress bar
                ):
@@ -338,9 +362,12 @@ def extract_cli(data_root:str=None, # dataset root (DFDC, FaceForensics++ or Cel
         try: th = [float(x) for x in thresholds.split(',')] if thresholds else None
         except ValueError: th = []
         if th is not None and len(th) != 3: raise DFDetectError(f'--thresholds {thresholds!r}: expected three numbers p,r,o')
-        s = extract_faces(data_root, rd, shard, device, batch_size, workers, not quiet, n_frames=n_frames, every=every,
-                          max_size=max_size, thresholds=th, min_face_size=min_face_size, scale_factor=scale_factor,
-                          iou_thr=iou_thr, min_prob=min_prob, min_rel_size=min_rel_size, margin=margin, size=size, ext=ext, quality=quality)
+        run = extract_engine(engine)
+        if address and engine != 'ray': raise DFDetectError(f'--address {address!r}: only with --engine ray')
+        kw = dict(address=address) if engine == 'ray' else dict(workers=workers)
+        s = run(data_root, rd, shard, device, batch_size, progress=not quiet, **kw, n_frames=n_frames, every=every,
+                max_size=max_size, thresholds=th, min_face_size=min_face_size, scale_factor=scale_factor,
+                iou_thr=iou_thr, min_prob=min_prob, min_rel_size=min_rel_size, margin=margin, size=size, ext=ext, quality=quality)
         print(_summary_line(s))
     from dfdetect.data import read_videos
     idx = merge_faces(rd, data_root and read_videos(data_root).video) if merge else load_table(rd/'faces'/'index.parquet')
