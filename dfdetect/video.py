@@ -122,16 +122,50 @@ def _out_size(w:int, h:int, max_size:int|None) -> tuple[int,int]:
     r = max_size/max(w, h)
     return max(1, round(w*r)), max(1, round(h*r))
 
+# %% ../nbs/01_video.ipynb #cfcdcd32
+_SKIP_CODECS = ('h264', 'hevc')  # codecs whose decoder skips non-reference frames exactly (nal_ref_idc / sub-layer non-reference)
+
+class _Fallback(Exception):
+    "The skipping decoder met something unexpected: decode every frame instead"
+
+def _display_order(path:Path, n_total:int) -> dict|None:
+    "Display position of each packet's pts, when frames can be skipped safely (H.264/HEVC, one distinct pts a frame); else None"
+    with _open(path) as (c, s):
+        if s.codec_context.name not in _SKIP_CODECS: return None
+        try: pts = [p.pts for p in c.demux(s) if p.size]
+        except av.FFmpegError: return None
+    if len(pts) != n_total or None in pts or len(set(pts)) != len(pts): return None
+    return {t: i for i, t in enumerate(sorted(pts))}
+
+def _decoded(c, s, keep:set, order:dict|None):
+    "(display index, frame) of the frames decoded, in display order; with `order`, unwanted non-reference frames are skipped"
+    if order is None: yield from enumerate(c.decode(s)); return
+    cc = s.codec_context
+    for pkt in c.demux(s):
+        if pkt.size: cc.skip_frame = 'DEFAULT' if order.get(pkt.pts) in keep else 'NONREF'
+        for f in cc.decode(pkt):
+            if f.pts not in order: raise _Fallback
+            yield order[f.pts], f
+
 # %% ../nbs/01_video.ipynb #ceb809c7
 def read_frames(path:str|Path, # a video file
                 n:int=32, # how many evenly spaced frames
                 every:int|None=None, # take every `every`-th frame instead of `n` frames
                 max_size:int|None=None, # longest side after downscaling; None keeps the full size
+                decode_all:bool=False, # decode every frame, even the unwanted non-reference ones (same frames, slower)
                ) -> tuple[np.ndarray, np.ndarray]:
     "RGB frames uint8 `[k,H,W,3]` and their int64 indices `[k]`, decoded sequentially"
     path = Path(path)
     n_total = video_info(path)['n_frames']  # a separate open: counting packets consumes the stream
     want = frame_indices(n_total, n, every)
+    order = None if decode_all or every == 1 else _display_order(path, n_total)
+    if order is not None:
+        try: return _read_frames(path, n_total, want, every, max_size, order)
+        except _Fallback: pass
+    return _read_frames(path, n_total, want, every, max_size, None)
+
+def _read_frames(path:Path, n_total:int, want:np.ndarray, every:int|None, max_size:int|None, order:dict|None):
+    "`read_frames` with the frame positions `want` decided; `order` (from `_display_order`) skips unwanted non-reference frames"
     keep, last, got, out = set(want.tolist()), int(want[-1]), [], None
     def _keep(frame, i):
         nonlocal out
@@ -143,15 +177,18 @@ def read_frames(path:str|Path, # a video file
     with _open(path) as (c, s):
         i, frame = -1, None
         try:
-            for i, frame in enumerate(c.decode(s)):
+            for i, frame in _decoded(c, s, keep, order):
                 if i in keep: _keep(frame, i)
                 if i >= last: break
             else:  # the stream ended before the last wanted frame
+                if order is not None: raise _Fallback
                 if n_total - (i+1) > max(2, n_total//20):
                     raise VideoReadError(f'{path}: truncated video, {i+1} frames decoded of the {n_total} it declares')
                 if every is None and frame is not None and (not got or got[-1] != i): _keep(frame, i)
         except av.FFmpegError as e:
+            if order is not None: raise _Fallback from e
             raise VideoReadError(f'{path}: corrupt or truncated video, decoding failed after {i+1} frames ({e})') from e
+    if order is not None and got != want.tolist(): raise _Fallback
     if not got: raise VideoReadError(f'{path}: no frame could be decoded (expected {n_total})')
     if len(got) < len(want): out = out[:len(got)].copy()
     return out, np.array(got, np.int64)
