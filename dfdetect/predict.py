@@ -13,13 +13,13 @@ from fastcore.script import call_parse
 from .core import *
 from .video import read_frames
 from .tracks import crop_face
-from .extract import make_detector, video_faces
+from .extract import make_detector, video_faces, _prefetch
 from .aggregate import track_scores, video_scores
 from .export import Predictor, load_predictor, default_model_dir
 
 # %% auto #0
-__all__ = ['VIDEO_EXTS', 'COLUMNS', 'default_model', 'predict_video', 'plot_prediction', 'find_videos', 'predict_videos',
-           'results_table', 'save_results', 'predict_cli']
+__all__ = ['VIDEO_EXTS', 'COLUMNS', 'default_model', 'decode_video', 'predict_video', 'plot_prediction', 'find_videos',
+           'predict_videos', 'results_table', 'save_results', 'predict_cli']
 
 # %% ../nbs/12_predict.ipynb #0e6e3c76
 def default_model(run_dir:str|Path|None=None, # the training run
@@ -35,6 +35,15 @@ def _result(path, default:float=0.5, error:str|None=None) -> dict:
     return dict(video=str(path), prob=float(default), label='UNKNOWN', n_frames=0, n_faces=0, n_tracks=0, error=error,
                 decode_s=0., detect_s=0., classify_s=0., total_s=0., tracks=[], frames=[])
 
+def decode_video(path:str|Path, # a video file
+                 n_frames:int=32, # frames to sample
+                ) -> tuple:
+    "(frames, indices, seconds, None) of the frames `predict_video` samples, or (None, None, seconds, error) when unreadable"
+    t0 = time.perf_counter()
+    try: frames, idx = read_frames(path, n=n_frames)
+    except DFDetectError as e: return None, None, time.perf_counter() - t0, str(e)
+    return frames, idx, time.perf_counter() - t0, None
+
 def predict_video(path:str|Path, # a video file
                   predictor:Predictor, # from `load_predictor`
                   n_frames:int=32, # frames to sample
@@ -44,18 +53,20 @@ def predict_video(path:str|Path, # a video file
                   default:float=0.5, # probability of a video without a decision
                   jpeg:bool=True, # JPEG round trip of the crops, as in training
                   detect_size:int|None=None, # longest side of the frames MTCNN sees; None = the training run's
+                  decoded:tuple|None=None, # `decode_video(path, n_frames)` done ahead (in another thread or task); None: decode here
                  ) -> dict:
     "P(FAKE) of one video with its label, per-track and per-frame scores, face count, error and step timings"
-    t0 = time.perf_counter()
     res = _result(path, default)
     face = predictor.face | ({'max_size': int(detect_size)} if detect_size else {})
+    frames, idx, dt, err = decode_video(path, n_frames) if decoded is None else decoded
+    t = time.perf_counter(); t0 = t - dt  # total_s: the decoding, wherever it ran, and the rest
     def done(error=None):
         res.update(error=error, total_s=round(time.perf_counter() - t0, 4))
         for k in ('decode_s', 'detect_s', 'classify_s'): res[k] = round(res[k], 4)
         return res
-    try: frames, idx = read_frames(path, n=n_frames)
-    except DFDetectError as e: res['decode_s'] = time.perf_counter() - t0; return done(str(e))
-    t = time.perf_counter(); res.update(decode_s=t - t0, n_frames=len(idx))
+    res['decode_s'] = dt
+    if err is not None: return done(err)
+    res['n_frames'] = len(idx)
     detector = detector if detector is not None else make_detector(predictor.face)
     tracks, crops = video_faces(frames, idx, detector, face, as_saved=jpeg)
     t1 = time.perf_counter(); res['detect_s'] = t1 - t
@@ -133,17 +144,24 @@ def predict_videos(paths:list, # video files
                    predictor:Predictor, # from `load_predictor`
                    detector=None, # an `MTCNN`; default one with the predictor's face settings
                    log=print, # called with one line per video (None: silent)
+                   prefetch:int=1, # videos decoded ahead, in threads, while one is detected and classified (0: none)
                    **kwargs, # `predict_video` options: n_frames, strategy, threshold, default, jpeg, detect_size
                   ) -> list[dict]:
-    "`predict_video` on every path; an unexpected error is recorded for its video and the others go on"
+    "`predict_video` on every path, decoding the next ones meanwhile; an unexpected error is recorded for its video and the others go on"
     dev = 'auto' if predictor.backend == 'onnx' else str(predictor.device)
     if detector is None: detector = make_detector(predictor.face, dev)
-    out = []
-    for p in paths:
-        try: r = predict_video(p, predictor, detector=detector, **kwargs)
+    def decode(p):
+        try: return decode_video(p, kwargs.get('n_frames', 32))
+        except Exception as e: return e
+    out, reads = [], _prefetch(decode, paths, prefetch)
+    for p, got in zip(paths, reads):
+        try:
+            if isinstance(got, Exception): raise got
+            r = predict_video(p, predictor, detector=detector, decoded=got, **kwargs)
         except Exception as e: r = _result(p, kwargs.get('default', 0.5), f'{p}: {type(e).__name__}: {e}')
         out.append(r)
         if log: log(f"{r['prob']:.4f}  {r['label']:<7}  {r['video']}" + (f"  [{r['error']}]" if r['error'] else ''))
+    reads.close()
     return out
 
 # %% ../nbs/12_predict.ipynb #34a3dcd0
@@ -177,16 +195,24 @@ def predict_cli(path:str, # a video file, or a folder searched recursively (.mp4
                 backend:str=None, # 'safetensors' or 'onnx' (default: by the model path), or 'torchscript'
                 run_dir:str=None, # the training run whose model is the default
                 detect_size:int=None, # longest side of the frames MTCNN sees (default: the training run's, 960)
+                engine:str='local', # 'local': this process, decoding the next video meanwhile; 'ray': Ray Data (12a_predict_ray)
+                address:str=None, # with --engine ray: the Ray cluster to join ('auto' or host:port); default a local Ray
                ):
     "Predict P(FAKE) of a video or of every video in a folder; print and save the results (see 12_predict)"
     from dfdetect.aggregate import get_strategy
     get_strategy(strategy)
+    if engine not in ('local', 'ray'): raise DFDetectError(f"--engine {engine!r}: expected 'local' or 'ray'")
+    if address and engine != 'ray': raise DFDetectError(f'--address {address!r}: only with --engine ray')
     paths = find_videos(path)
     mp = Path(model) if model else default_model(run_dir)
     pred = load_predictor(mp, backend or ('onnx' if mp.suffix == '.onnx' else 'safetensors'), device)
     print(f'{len(paths)} video(s); model {pred}', file=sys.stderr)
     t0 = time.perf_counter()
-    res = predict_videos(paths, pred, n_frames=n_frames, strategy=strategy, threshold=threshold, detect_size=detect_size)
+    kw = dict(n_frames=n_frames, strategy=strategy, threshold=threshold, detect_size=detect_size)
+    if engine == 'ray':  # a later notebook and an optional extra (Ray): imported only when asked for
+        from dfdetect.predict_ray import predict_videos_ray
+        res = predict_videos_ray(paths, mp, pred.backend, device, address=address, **kw)
+    else: res = predict_videos(paths, pred, **kw)
     csv, js = save_results(res, out or 'predictions')
     n_err = sum(r['error'] is not None for r in res)
     print(f'{len(res)} video(s) in {time.perf_counter() - t0:.1f} s ({n_err} without a decision) -> {csv}, {js}',
