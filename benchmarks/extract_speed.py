@@ -6,8 +6,12 @@
 2. A 1080p clip of ../shared/realdata (FaceForensics++ 750_743.mp4, 1920x1080, 311 frames) standing in for one DFDC
    video with the DFDC settings (32 frames, detection at max_size=960, 224-pixel crops): decode, detect, crop.
 3. The projection for DFDC (119,154 videos x ~300 frames of 1080p), printed as a formula with the measured numbers.
+4. With `--engines`: the single-process engine against the Ray Data engine (`--engine ray`, a local Ray on this
+   machine's cores) on the sample and on every clip of ../shared/realdata's manifest, one after the other in this one
+   command: wall times, their ratio, that the two indexes are equal, and the peak memory of each run (the process and
+   all its children, sampled every 0.2 s: for Ray, the driver, raylet, GCS and every worker).
 
-    python benchmarks/extract_speed.py [--device cpu] [--skip-sample]
+    python benchmarks/extract_speed.py [--device cpu] [--skip-sample] [--engines [--rd-frames 32]]
 """
 import argparse, json, tempfile, time
 from pathlib import Path
@@ -89,11 +93,62 @@ def project(c, device, cores):
     print('     -> decoding ~300 frames of 1080p per video, not MTCNN, bounds the run: shard it over CPU-rich machines')
     print('        (or decode on the GPU); the GPU detects only the originals and idles most of the time.')
 
+class PeakMemory:
+    "Peak resident memory of this process and all its descendants (Ray's raylet, GCS, workers), sampled in a thread"
+    def __init__(self, every=0.2): self.every, self.total, self.proc, self.name = every, 0, 0, ''
+    def sample(self):
+        import psutil
+        me = psutil.Process()
+        ps = [me] + me.children(recursive=True)
+        rss = {}
+        for p in ps:
+            try: rss[p.pid] = (p.memory_info().rss, p.name())
+            except psutil.Error: pass
+        self.total = max(self.total, sum(r for r, _ in rss.values()))
+        pid, (r, n) = max(rss.items(), key=lambda kv: kv[1][0])
+        if r > self.proc: self.proc, self.name = r, n
+    def __enter__(self):
+        import threading
+        self.stop = threading.Event()
+        def run():
+            while not self.stop.wait(self.every): self.sample()
+        self.t = threading.Thread(target=run, daemon=True); self.t.start(); return self
+    def __exit__(self, *a): self.stop.set(); self.t.join()
+    def __str__(self): return f'peak RSS {self.total/2**30:.2f} GiB in all, largest process {self.proc/2**30:.2f} GiB ({self.name})'
+
+def bench_engines(device, rd_frames):
+    "Single-process vs Ray Data engine, one after the other, on the sample and on the real clips: wall time, equal indexes"
+    import pandas as pd
+    from dfdetect.core import load_table
+    from dfdetect.data import read_manifest
+    from dfdetect.extract_ray import extract_faces_ray, ray_init
+    t = time.perf_counter(); ray = ray_init(); t_init = time.perf_counter() - t
+    print(f'\n=== Engines: local Ray started in {t_init:.1f} s with {ray.cluster_resources()["CPU"]:.0f} CPUs (not counted below) ===')
+    rd = realdata_root()
+    cases = [('sample', None, {})]
+    if rd is not None: cases.append((f'realdata ({rd.name}, manifest)', read_manifest(rd), dict(n_frames=rd_frames)))
+    for name, data, kw in cases:
+        out = {}
+        with tempfile.TemporaryDirectory() as d:
+            for eng, fn in (('local', extract_faces), ('ray', extract_faces_ray)):
+                with PeakMemory() as mem:
+                    t = time.perf_counter(); s = fn(data, Path(d)/eng, device=device, progress=False, **kw); dt = time.perf_counter() - t
+                out[eng] = dt
+                print(f'{name}, {eng:>5}: {dt:6.1f} s wall | {_summary_line(s)} | {mem}', flush=True)
+            same = load_table(Path(d)/'local'/'faces'/'index.parquet').equals(load_table(Path(d)/'ray'/'faces'/'index.parquet'))
+            fl, fr = (load_table(Path(d)/e/'faces'/'failures.parquet') for e in ('local', 'ray'))
+            print(f'{name}: wall time ray/local = {out["ray"]/out["local"]:.2f}; indexes equal: {same}; '
+                  f'failures equal: {fl.drop(columns="path").equals(fr.drop(columns="path"))} ({len(fl)} failed)', flush=True)
+    ray.shutdown()
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--device', default='cpu'); ap.add_argument('--skip-sample', action='store_true')
     ap.add_argument('--clip', default=None, help='a 1080p clip; default realdata FaceForensics++ 750_743.mp4')
+    ap.add_argument('--engines', action='store_true', help='only the single-process vs Ray Data comparison (section 4)')
+    ap.add_argument('--rd-frames', type=int, default=8, help='frames per real clip in the engine comparison')
     a = ap.parse_args()
+    if a.engines: bench_engines(str(get_device(a.device)), a.rd_frames); raise SystemExit
     dev = str(get_device(a.device))
     print(f'torch {torch.__version__}, device {dev}, {torch.get_num_threads()} torch threads')
     if not a.skip_sample: bench_sample(dev)

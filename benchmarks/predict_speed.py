@@ -12,8 +12,16 @@ processes, CPU time much less. `--detect_size` shrinks the frames MTCNN sees (de
 Goals: <= 10 s per video on 2 CPU cores; <= 1 s on a GPU (the DFDC's limit was 8.1 s per video on a P100).
 On a machine whose cores other processes also use, `--threads 1` is faster than 2: PyTorch's OpenMP threads spin
 waiting for each other when one of them is descheduled.
+
+Before / after (when the 1080p clip is there; `--n_videos` copies of it through `predict_videos`, the way
+`dfdetect-predict FOLDER` runs, alternating the two modes `--rounds` times in this one command):
+  before: every frame decoded (`read_frames(decode_all=True)`), each video decoded only when its turn comes;
+  after:  unwanted non-reference frames not decoded, and the next video decoded in a thread while this one is
+          detected and classified (`prefetch=1`).
+Per video: decode / detect / classify (each step's own seconds) and total = wall time of the batch / videos.
+Both modes must give the same results (probabilities, tracks, frame scores): checked.
 """
-import argparse, os, sys, tempfile, time
+import argparse, functools, os, sys, tempfile, time
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 
@@ -30,6 +38,33 @@ def untrained_model(arch, img_size, folder):
     pre = arch in ('tf_efficientnet_lite0', 'efficientnet_lite0')  # ImageNet weights ship in a package: no download
     return save_model(build_model(arch, pretrained=pre), model_config(arch, 'rgb', img_size), Path(folder)/'bench_model')
 
+def before_after(clip, pred, det, n_videos, rounds, kw):
+    "Per-video cost of `n_videos` copies of `clip` through `predict_videos`: before (decode all, no prefetch) vs after"
+    import dfdetect.predict as P
+    from dfdetect.video import read_frames
+    modes = dict(before=(functools.partial(read_frames, decode_all=True), 0), after=(read_frames, 1))
+    rows, res = [], {}
+    try:
+        for r in range(rounds):
+            for name, (rf, prefetch) in modes.items():
+                P.read_frames = rf
+                t, c = time.perf_counter(), time.process_time()
+                out = P.predict_videos([clip]*n_videos, pred, det, log=None, prefetch=prefetch, **kw)
+                wall, cpu = (time.perf_counter() - t)/n_videos, (time.process_time() - c)/n_videos
+                res[name] = out
+                rows.append(dict(round=r, mode=name, **{k: float(np.mean([o[k] for o in out])) for k in ('decode_s', 'detect_s', 'classify_s')},
+                                 total_s=wall, cpu_s=cpu))
+                print(f"round {r} {name:>6}: {wall:.2f} s per video (decode {rows[-1]['decode_s']:.2f}, detect {rows[-1]['detect_s']:.2f}, "
+                      f"classify {rows[-1]['classify_s']:.2f}), CPU {cpu:.2f} s per video; load {os.getloadavg()[0]:.1f}", flush=True)
+    finally: P.read_frames = read_frames
+    strip = lambda rs: [{k: v for k, v in x.items() if not k.endswith('_s')} for x in rs]
+    same = strip(res['before']) == strip(res['after'])
+    df = pd.DataFrame(rows).groupby('mode', sort=False)[['decode_s', 'detect_s', 'classify_s', 'total_s', 'cpu_s']].median()
+    print(f'\n{clip.name}, {n_videos} videos x {rounds} rounds, medians per video:')
+    print(df.round(2).to_string())
+    print(f"after/before total: {df.total_s['after']/df.total_s['before']:.2f}; same results in both modes: {same}")
+    return df
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--device', default='cpu'); ap.add_argument('--threads', type=int, default=2)
@@ -38,6 +73,8 @@ def main():
     ap.add_argument('--img_size', type=int, default=224); ap.add_argument('--n_sample', type=int, default=3)
     ap.add_argument('--repeats', type=int, default=1); ap.add_argument('--strategy', default='confident')
     ap.add_argument('--detect_size', type=int, default=None); ap.add_argument('--out', default=None)
+    ap.add_argument('--n_videos', type=int, default=4); ap.add_argument('--rounds', type=int, default=2)
+    ap.add_argument('--before_after_only', action='store_true', help='only the before/after comparison on the 1080p clip')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     import cv2; cv2.setNumThreads(a.threads)
@@ -62,6 +99,10 @@ def main():
           f'face settings: detection max_size {pred.face["max_size"]}, min_face_size {pred.face["min_face_size"]}, crop {pred.face["size"]} px')
     kw = dict(n_frames=a.n_frames, strategy=a.strategy, detector=det, detect_size=a.detect_size)
     predict_video(vids[0][1], pred, **kw)  # warm-up: allocator, oneDNN/cuDNN kernels, decoder
+    hd = [p for _, p in vids if p.name == '750_743.mp4']
+    if a.before_after_only:
+        if not hd: sys.exit('before/after: the 1080p clip 750_743.mp4 of ../shared/realdata is not there')
+        before_after(hd[0], pred, det, a.n_videos, a.rounds, {k: v for k, v in kw.items() if k != 'detector'}); return
     print(f'load average before: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} cores)')
     rows = []
     for src, p in vids:
@@ -83,5 +124,6 @@ def main():
     print(f"mean {df.total_s.mean():.2f} s per video, max {df.total_s.max():.2f} s on {dev} "
           f"(goal {'1' if dev.type == 'cuda' else '10'} s); load average after: {os.getloadavg()[0]:.1f}")
     if a.out: df.to_csv(a.out, index=False)
+    if hd: before_after(hd[0], pred, det, a.n_videos, a.rounds, {k: v for k, v in kw.items() if k != 'detector'})
 
 if __name__ == '__main__': main()
