@@ -1,7 +1,11 @@
 """MTCNN throughput: dfdetect.detect.MTCNN against facenet-pytorch's MTCNN on the same real frames, in one run.
 
-    python benchmarks/mtcnn_speed.py                      # CPU, 2 threads: 64 frames 640x480 + 8 frames 1920x1080
-    python benchmarks/mtcnn_speed.py --device cuda        # GPU: frames/s at 1080p (fp32 and fp16) and 640x480
+    python benchmarks/mtcnn_speed.py                      # CPU, 2 threads: 64 frames 640x480 + 8 frames of 1080p at 960x540
+    python benchmarks/mtcnn_speed.py --device cuda        # GPU: frames/s (fp32 and fp16) at the same shapes
+    python benchmarks/mtcnn_speed.py --max-size 0         # the 1080p frames at full size (not what extraction does)
+
+The 1080p frames are shrunk as extraction shrinks them (`extract.shrink` to the longest side `--max-size`, default
+the chain's `FACE_PARAMS['max_size']` = 960, so MTCNN sees 960x540), since that is the shape the chain detects on.
 
 Frames come from ../shared/realdata (FaceForensics++ originals and fakes at 640x480, and the 1920x1080 Face2Face
 clip 750_743). Both detectors get the same thresholds (0.6, 0.7, 0.7), minimum face size 20 and factor 0.709, the
@@ -17,6 +21,7 @@ import numpy as np, torch
 from dfdetect.core import realdata_root
 from dfdetect.video import read_frames
 from dfdetect.detect import MTCNN, match_detections
+from dfdetect.extract import FACE_PARAMS, shrink
 
 CLIPS_640 = ['FaceForensics++/original_sequences/youtube/c23/videos/000.mp4',
              'FaceForensics++/original_sequences/youtube/c23/videos/519.mp4',
@@ -60,15 +65,18 @@ def main():
     ap.add_argument('--n640', type=int, default=16, help='frames per 640x480 clip (4 clips)')
     ap.add_argument('--n1080', type=int, default=8, help='1920x1080 frames')
     ap.add_argument('--repeats', type=int, default=5)
-    ap.add_argument('--downscale', type=float, default=0.5, help='also time dfdetect at this downscale (0: skip)')
+    ap.add_argument('--max-size', type=int, default=FACE_PARAMS['max_size'],
+                    help="longest side the 1080p frames are shrunk to, as extraction does (0: full size)")
+    ap.add_argument('--downscale', type=float, default=0, help='also time dfdetect at this downscale (0: skip)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     rd = realdata_root()
     if rd is None: raise SystemExit('../shared/realdata not found (set DFDETECT_REALDATA)')
     dev = torch.device(a.device)
     sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
+    hd = shrink(read_frames(rd/CLIP_1080, n=a.n1080)[0], a.max_size or None)[0]
     groups = {'640x480': np.concatenate([read_frames(rd/c, n=a.n640)[0] for c in CLIPS_640]),
-              '1920x1080': read_frames(rd/CLIP_1080, n=a.n1080)[0]}
+              f'1920x1080 as {hd.shape[2]}x{hd.shape[1]}': hd}
     try: ref = facenet(dev)
     except ImportError: ref = None; print('facenet_pytorch not importable: timing dfdetect only')
     named = {} if ref is None else {'facenet-pytorch': ref}

@@ -6,15 +6,16 @@ Docs: https://dfdetect.github.io/dfdetect/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #ab8d5ed0
 from __future__ import annotations
-import os, re, fcntl, random, tempfile, contextlib, time
+import os, re, fcntl, random, tempfile, contextlib, time, warnings, glob
 from pathlib import Path
 from typing import Callable
 import numpy as np, pandas as pd
 
 # %% auto #0
 __all__ = ['DFDetectError', 'cache_dir', 'get_run_dir', 'project_root', 'fig_dir', 'atomic_path', 'atomic_write_text',
-           'save_table', 'load_table', 'file_lock', 'make_once', 'safe_join', 'load_params', 'get_device', 'set_seed',
-           'save_fig', 'cli_errors', 'realdata_root', 'parse_shard', 'take_shard']
+           'save_table', 'load_table', 'file_lock', 'make_once', 'safe_join', 'load_params', 'usable_cpus',
+           'gpu_problem', 'get_device', 'device_summary', 'set_seed', 'save_fig', 'cli_errors', 'realdata_root',
+           'parse_shard', 'take_shard']
 
 # %% ../nbs/00_core.ipynb #6e940918
 class DFDetectError(Exception):
@@ -160,14 +161,66 @@ def load_params(path:str|Path|None=None, # a YAML file of parameters, or None
     return params
 
 # %% ../nbs/00_core.ipynb #84864a10
-def get_device(device:str='auto', # 'auto' picks CUDA when available, else CPU
-              ):
-    "The `torch.device` to use"
+def usable_cpus() -> int:
+    "CPU cores this process may run on (its affinity, e.g. under a scheduler or `taskset`), not the machine's count"
+    try: return len(os.sched_getaffinity(0))
+    except AttributeError: return os.cpu_count() or 1
+
+def _gpu_hardware() -> str|None:
+    "The NVIDIA driver or device files this machine shows, as a line; None when it has no NVIDIA GPU"
+    v = Path('/proc/driver/nvidia/version')
+    if v.exists():
+        try: return v.read_text().splitlines()[0].strip()
+        except (OSError, IndexError): pass
+    devs = sorted(glob.glob('/dev/nvidia[0-9]*'))
+    return f'{len(devs)} NVIDIA device file(s) {devs[0]}...' if devs else None
+
+def gpu_problem(hardware:str|None=None, # what the machine shows (default: `/proc/driver/nvidia`, `/dev/nvidia*`)
+               ) -> str|None:
+    "Why torch cannot use a GPU this machine has; None when there is no GPU or torch can use it"
     import torch
-    if device in (None, 'auto'): device = 'cuda' if torch.cuda.is_available() else 'cpu'
+    hw = hardware or _gpu_hardware()
+    if hw is None: return None
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter('always')
+        if torch.cuda.is_available(): return None
+    if torch.version.cuda is None: return f'a GPU is present ({hw}) but torch {torch.__version__} is a CPU-only build'
+    why = '; '.join(str(x.message).strip().splitlines()[0] for x in w) or 'torch.cuda.is_available() is False'
+    return (f'a GPU is present ({hw}) but torch {torch.__version__}, built for CUDA {torch.version.cuda}, cannot use it '
+            f'({why}): update the NVIDIA driver or install a torch wheel built for an older CUDA')
+
+_warned = set()
+def get_device(device:str='auto', # 'auto' picks CUDA when available, else CPU; 'cpu', 'cuda', 'cuda:1'...
+              ):
+    "The `torch.device` to use; a CUDA device always has its index"
+    import torch
+    if device in (None, 'auto'):
+        if not torch.cuda.is_available():
+            why = gpu_problem()
+            if why and why not in _warned: _warned.add(why); warnings.warn(f"device 'auto' runs on the CPU: {why}")
+            return torch.device('cpu')
+        device = 'cuda'
+    try: d = torch.device(device)
+    except (RuntimeError, TypeError, ValueError) as e: raise DFDetectError(f'device {device!r}: not a torch device ({e})') from None
+    if d.type != 'cuda': return d
+    if not torch.cuda.is_available():
+        why = gpu_problem()
+        raise DFDetectError(f'device {device!r}: CUDA is not available' + (f': {why}' if why else ' (no NVIDIA GPU found)'))
+    i, n = d.index if d.index is not None else int(os.environ.get('LOCAL_RANK', 0)), torch.cuda.device_count()
+    if i >= n: raise DFDetectError(f'device {device!r}: cuda:{i} does not exist, this machine has {n} CUDA device(s)')
+    return torch.device('cuda', i)
+
+def device_summary(device, # a torch device (from `get_device`) or its name
+                  ) -> str:
+    "One line naming `device`: the GPU's name and memory with torch's CUDA version, or the CPU's threads"
+    import torch
     d = torch.device(device)
-    if d.type == 'cuda' and not torch.cuda.is_available(): raise DFDetectError(f'device {device!r}: CUDA is not available')
-    return d
+    if d.type == 'cuda':
+        p = torch.cuda.get_device_properties(d)
+        return (f'{d} ({p.name}, {p.total_memory / 2**30:.0f} GiB), torch {torch.__version__}, CUDA {torch.version.cuda}, '
+                f'cuDNN {torch.backends.cudnn.version()}')
+    return (f'{d} ({torch.get_num_threads()} torch threads, {usable_cpus()} usable cores), torch {torch.__version__}, '
+            f'CUDA {torch.version.cuda or "none (CPU-only build)"}')
 
 def set_seed(seed:int=42, # seed for python, numpy and torch
             ):

@@ -195,11 +195,12 @@ def _refine(self:MTCNN, net, img, b, k, size):
 
 @patch
 @torch.inference_mode()
-def _detect_batch(self:MTCNN, frames:np.ndarray):
+def _detect_batch(self:MTCNN, frames:np.ndarray, max_size:int|None=None):
     "(boxes, probs, landmarks) for each frame of a uint8 batch [N,H,W,3] of one size, in its pixels"
     n, H, W = frames.shape[:3]
     img = torch.from_numpy(frames).to(self.device).permute(0,3,1,2)  # uint8, channels-last memory
-    if self.downscale != 1: img = self._resize(img, (max(1, round(H*self.downscale)), max(1, round(W*self.downscale))))
+    f = self.downscale * (min(1., max_size/max(H, W)) if max_size else 1.)
+    if f != 1: img = self._resize(img, (max(1, round(H*f)), max(1, round(W*f))))
     h, w = img.shape[2:]
     b, k = self._stage1(img)
     p, lm = b.new_zeros(0), b.new_zeros(0, 5, 2)
@@ -225,6 +226,7 @@ def _detect_batch(self:MTCNN, frames:np.ndarray):
 # %% ../nbs/02_detect.ipynb #1f2633b2
 @patch
 def detect(self:MTCNN, frames, # uint8 RGB frames: an array [N,H,W,3] or a list of [H,W,3] images
+           max_size:int|None=None, # shrink each frame on the detector's device so its longest side is at most this
           ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     "Per frame: boxes [k,4] x1,y1,x2,y2, probs [k], landmarks [k,5,2] (eyes, nose, mouth corners); best first"
     if not isinstance(frames, (list, tuple)):
@@ -241,7 +243,7 @@ def detect(self:MTCNN, frames, # uint8 RGB frames: an array [N,H,W,3] or a list 
     for ids in groups.values():
         for j in range(0, len(ids), self.batch_size):
             chunk = ids[j:j+self.batch_size]
-            for i, r in zip(chunk, self._detect_batch(np.stack([np.asarray(frames[i]) for i in chunk]))): out[i] = r
+            for i, r in zip(chunk, self._detect_batch(np.stack([np.asarray(frames[i]) for i in chunk]), max_size)): out[i] = r
     return out
 
 MTCNN.forward = MTCNN.detect

@@ -16,8 +16,8 @@ from .models import load_model
 from .luminance import encode_mode
 
 # %% auto #0
-__all__ = ['PICKLE_SUFFIXES', 'BACKENDS', 'CropClassifier', 'to_batch', 'export_torchscript', 'export_onnx', 'face_settings',
-           'Predictor', 'load_predictor', 'export_model', 'default_model_dir', 'export_cli']
+__all__ = ['PICKLE_SUFFIXES', 'BACKENDS', 'GPU_ORT', 'CropClassifier', 'to_batch', 'export_torchscript', 'export_onnx',
+           'face_settings', 'Predictor', 'load_predictor', 'export_model', 'default_model_dir', 'export_cli']
 
 # %% ../nbs/11_export.ipynb #71009cc0
 class CropClassifier(nn.Module):
@@ -113,7 +113,9 @@ class Predictor:
         "P(FAKE) of each crop"
         out = [self.fn(to_batch(crops[i:i+bs], self.img_size)) for i in range(0, len(crops), bs)]
         return np.concatenate(out).astype(np.float32) if out else np.zeros(0, np.float32)
-    def __repr__(self): return f'Predictor({self.config["arch"]}, {self.backend}, {self.img_size}px, {self.source})'
+    def __repr__(self):
+        on = f'providers {self.device}' if self.backend == 'onnx' else f'on {self.device}'
+        return f'Predictor({self.config["arch"]}, {self.backend} {on}, {self.img_size}px, {self.source})'
 
 # %% ../nbs/11_export.ipynb #a0794a1f
 def _torch_fn(model, dev):
@@ -121,12 +123,30 @@ def _torch_fn(model, dev):
         with torch.inference_mode(): return model(torch.from_numpy(x).to(dev)).float().cpu().numpy()
     return fn
 
-def _ort_session(path:Path, device):
-    import onnxruntime as ort
-    want = ['CUDAExecutionProvider'] if torch.device(device).type == 'cuda' else []
-    providers = [p for p in want if p in ort.get_available_providers()] + ['CPUExecutionProvider']
-    try: return ort.InferenceSession(str(path), providers=providers)
+GPU_ORT = "pip uninstall -y onnxruntime && pip install 'dfdetect[gpu]' (onnxruntime-gpu; never both packages at once)"
+
+def _ort_session(path:Path, dev:torch.device, asked:str='cpu'):
+    "An ONNX Runtime session on `dev`; CUDA asked by name and not obtained is an error, by 'auto' a warning"
+    try: import onnxruntime as ort
+    except ImportError: raise DFDetectError(f"{path}: the ONNX backend needs ONNX Runtime: pip install 'dfdetect[cpu]', "
+                                            "or 'dfdetect[gpu]' for CUDA") from None
+    cuda, have = dev.type == 'cuda', ort.get_available_providers()
+    def refuse(why):
+        if asked not in (None, 'auto'): raise DFDetectError(f'{path}: device {asked!r} asked for CUDA, but {why}')
+        warnings.warn(f"{path}: device 'auto' runs this ONNX model on the CPU: {why}")
+    if cuda and 'CUDAExecutionProvider' not in have:
+        refuse(f'this ONNX Runtime {ort.__version__} has no CUDAExecutionProvider (only {have}): {GPU_ORT}')
+        cuda = False
+    providers = ([('CUDAExecutionProvider', {'device_id': dev.index or 0})] if cuda else []) + ['CPUExecutionProvider']
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings('ignore', 'Specified provider')  # the check below says it with the reason
+            sess = ort.InferenceSession(str(path), providers=providers)
     except Exception as e: raise DFDetectError(f'{path}: ONNX Runtime cannot load it ({type(e).__name__}: {e})') from e
+    if cuda and sess.get_providers()[0] != 'CUDAExecutionProvider':
+        refuse(f'the ONNX Runtime session runs on {sess.get_providers()} (onnxruntime-gpu could not load CUDA: '
+               'check that the CUDA and cuDNN libraries it needs are installed)')
+    return sess
 
 def _files(path:Path, backend:str) -> tuple[Path, Path]:
     "(model file, folder holding config.json) of `path` for `backend`"
@@ -167,7 +187,7 @@ def load_predictor(path:str|Path, # a model or export folder, or a .safetensors 
         except Exception as e: raise DFDetectError(f'{f}: not a TorchScript file ({type(e).__name__}: {e})') from e
         fn = _torch_fn(m, dev)
     else:
-        sess = _ort_session(f, dev)
+        sess = _ort_session(f, dev, device)
         fn, dev = (lambda x: sess.run(['prob'], {'crops': x})[0]), sess.get_providers()
     return Predictor(fn, cfg, backend, dev, face_settings(d), f)
 
@@ -181,7 +201,7 @@ def _sha256(f:Path) -> str:
 def _versions() -> dict:
     import importlib.metadata as md
     v = {}
-    for p in ('dfdetect', 'torch', 'timm', 'fastai', 'onnx', 'onnxruntime', 'safetensors'):
+    for p in ('dfdetect', 'torch', 'timm', 'fastai', 'onnx', 'onnxruntime', 'onnxruntime-gpu', 'safetensors'):
         try: v[p] = md.version(p)
         except md.PackageNotFoundError: v[p] = None
     return v
@@ -286,6 +306,7 @@ def export_cli(model_dir:str=None, # model folder to export; default the run's f
         idx = load_table(fi)
         crops = [str(fi.parent/c) for c in idx.sample(min(n_check, len(idx)), random_state=0).crop] if len(idx) else None
     dest = Path(out) if out else rd/'export'/name
+    if 'torchscript' in formats: print(f'TorchScript traced on {device_summary(get_device(device))}')
     meta = export_model(md, dest, formats, crops, device)
     for b, f in meta['files'].items():
         e = meta['parity'][b]

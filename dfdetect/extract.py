@@ -119,12 +119,13 @@ def shrink(frames:np.ndarray, # uint8 [k,H,W,3]
 # %% ../nbs/05_extract.ipynb #cabbb78a
 def make_detector(params:dict, # face parameters (`face_params`): thresholds, min_face_size, scale_factor
                   device:str='auto', # MTCNN device
-                  batch_size:int=32, # frames per MTCNN batch
+                  batch_size:int=32, # frames per MTCNN call (a video's frames are one `detect` call: at most n_frames)
+                  fp16:bool=True, # half-precision networks on CUDA (ignored on the CPU; 02_detect's #| cuda cell checks it)
                  ):
     "The MTCNN face detector with a run's settings"
     from dfdetect.detect import MTCNN
     return MTCNN(thresholds=params['thresholds'], min_face_size=params['min_face_size'],
-                 scale_factor=params['scale_factor'], batch_size=batch_size, device=device)
+                 scale_factor=params['scale_factor'], batch_size=batch_size, device=device, fp16=fp16)
 
 # %% ../nbs/05_extract.ipynb #4ab15acf
 def video_faces(frames:np.ndarray, # uint8 RGB frames [k,H,W,3], full size
@@ -133,12 +134,17 @@ def video_faces(frames:np.ndarray, # uint8 RGB frames [k,H,W,3], full size
                 params:dict, # face parameters (`face_params`): max_size, iou_thr, min_prob, min_rel_size, margin, size, ext, quality
                 tracks:pd.DataFrame|None=None, # the faces to cut (frame, track, x1,y1,x2,y2, prob, lm); None: detect them
                 as_saved:bool=False, # the crops as read back from their files (JPEG artefacts); False: as cut
+                shrink_on_device:bool|None=None, # frames shrunk to max_size by the detector (None: when it runs on CUDA)
                ) -> tuple[pd.DataFrame, np.ndarray]:
     "(face tracks: frame, track, x1,y1,x2,y2, prob, lm; their square crops uint8 [n,size,size,3]) of one video's frames"
     p = params
     if tracks is None:
-        small, s = shrink(frames, p['max_size'])
-        dets = dets_table(detector.detect(small), idx, s, frames.shape[2], frames.shape[1])
+        if shrink_on_device is None: shrink_on_device = getattr(getattr(detector, 'device', None), 'type', 'cpu') == 'cuda'
+        if shrink_on_device: det, s = detector.detect(frames, max_size=p['max_size']), 1.0  # boxes in full-size pixels
+        else:
+            small, s = shrink(frames, p['max_size'])  # OpenCV on the CPU
+            det = detector.detect(small)
+        dets = dets_table(det, idx, s, frames.shape[2], frames.shape[1])
         tracks = link_tracks(dets, p['iou_thr'], len(idx), p['min_prob'], p['min_rel_size'])
     pos = {f: k for k, f in enumerate(np.asarray(idx).tolist())}
     crops = np.zeros((len(tracks), p['size'], p['size'], 3), np.uint8)
@@ -258,7 +264,7 @@ def extract_faces(data_root:str|Path|pd.DataFrame|None=None, # dataset root (DFD
                   run_dir:str|Path|None=None, # where `faces/` goes
                   shard:str|None=None, # 'i/n': only the i-th of n shards of the original groups
                   device:str='auto', # MTCNN device
-                  batch_size:int=32, # frames per MTCNN batch
+                  batch_size:int=32, # frames per MTCNN call (detection runs per video: at most n_frames are used)
                   workers:int=2, # threads decoding the next videos; 0 decodes inline
                   progress:bool=True, # show a progress bar
                   detector=None, # a ready `MTCNN`; default one built from the parameters
@@ -348,7 +354,7 @@ def extract_cli(data_root:str=None, # dataset root (DFDC, FaceForensics++ or Cel
                 size:int=None, # crop side in pixels (default 224; 128 on the sample)
                 ext:str=None, # 'jpg' or 'png' (default jpg)
                 quality:int=None, # JPEG quality (default 95)
-                batch_size:int=32, # frames per MTCNN batch
+                batch_size:int=32, # frames per MTCNN call (detection runs per video: at most n_frames are used)
                 device:str='auto', # 'auto', 'cpu', 'cuda', 'cuda:1'...
                 workers:int=2, # threads decoding the next videos (engine local)
                 engine:str='local', # 'local' (this process) or 'ray' (Ray Data: this machine's cores, or a cluster)
@@ -365,6 +371,7 @@ def extract_cli(data_root:str=None, # dataset root (DFDC, FaceForensics++ or Cel
         run = extract_engine(engine)
         if address and engine != 'ray': raise DFDetectError(f'--address {address!r}: only with --engine ray')
         kw = dict(address=address) if engine == 'ray' else dict(workers=workers)
+        print(f'MTCNN on {device_summary(get_device(device))}')
         s = run(data_root, rd, shard, device, batch_size, progress=not quiet, **kw, n_frames=n_frames, every=every,
                 max_size=max_size, thresholds=th, min_face_size=min_face_size, scale_factor=scale_factor,
                 iou_thr=iou_thr, min_prob=min_prob, min_rel_size=min_rel_size, margin=margin, size=size, ext=ext, quality=quality)

@@ -33,6 +33,7 @@ class TrainParams:
     epochs:int=5 # epochs with the whole network trainable
     freeze_epochs:int=1 # epochs before those, training the head (and BatchNorms) only
     max_per_video:int|None=None # at most this many crops per video in training (None = all)
+    valid_max_per_video:int|None=None # crops per video of the validation after each epoch (None = all); the saved predictions cover every crop
     lr:float|None=1e-3 # peak learning rate of the head (None = found by lr_find)
     lr_mult:float=10. # the body's rate is lr / lr_mult (discriminative learning rates)
     lr_find:int=0 # iterations of fastai's learning-rate finder choosing lr (its valley); 0 = off, 100 is usual
@@ -61,7 +62,7 @@ class TrainParams:
     save_best:bool=True # keep the weights of the best epoch (SaveModelCallback), not the last
     fp16:bool|None=None # mixed precision; None = on CUDA only (never on the CPU)
     channels_last:bool|None=None # channels-last memory format; None = on CUDA only
-    num_workers:int|None=None # data loading processes; None = 0 on the CPU, up to 8 on CUDA
+    num_workers:int|None=None # data loading processes per training process; None = 0 on the CPU, on CUDA the usable cores shared by the processes of this machine (at most 8 each)
     seed:int=0 # random seed
 
     @classmethod

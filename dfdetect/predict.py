@@ -19,7 +19,7 @@ from .export import Predictor, load_predictor, default_model_dir
 
 # %% auto #0
 __all__ = ['VIDEO_EXTS', 'COLUMNS', 'default_model', 'decode_video', 'predict_video', 'plot_prediction', 'find_videos',
-           'predict_videos', 'results_table', 'save_results', 'predict_cli']
+           'detector_device', 'predict_videos', 'results_table', 'save_results', 'predict_cli']
 
 # %% ../nbs/12_predict.ipynb #0e6e3c76
 def default_model(run_dir:str|Path|None=None, # the training run
@@ -140,6 +140,10 @@ def find_videos(path:str|Path, # a video file, or a folder searched recursively
     return vids
 
 # %% ../nbs/12_predict.ipynb #ff952c5d
+def detector_device(predictor:Predictor) -> str:
+    "MTCNN's device beside `predictor`: its torch device; 'auto' for ONNX, whose providers are not a torch device"
+    return 'auto' if predictor.backend == 'onnx' else str(predictor.device)
+
 def predict_videos(paths:list, # video files
                    predictor:Predictor, # from `load_predictor`
                    detector=None, # an `MTCNN`; default one with the predictor's face settings
@@ -148,8 +152,7 @@ def predict_videos(paths:list, # video files
                    **kwargs, # `predict_video` options: n_frames, strategy, threshold, default, jpeg, detect_size
                   ) -> list[dict]:
     "`predict_video` on every path, decoding the next ones meanwhile; an unexpected error is recorded for its video and the others go on"
-    dev = 'auto' if predictor.backend == 'onnx' else str(predictor.device)
-    if detector is None: detector = make_detector(predictor.face, dev)
+    if detector is None: detector = make_detector(predictor.face, detector_device(predictor))
     def decode(p):
         try: return decode_video(p, kwargs.get('n_frames', 32))
         except Exception as e: return e
@@ -206,7 +209,7 @@ def predict_cli(path:str, # a video file, or a folder searched recursively (.mp4
     paths = find_videos(path)
     mp = Path(model) if model else default_model(run_dir)
     pred = load_predictor(mp, backend or ('onnx' if mp.suffix == '.onnx' else 'safetensors'), device)
-    print(f'{len(paths)} video(s); model {pred}', file=sys.stderr)
+    print(f'{len(paths)} video(s); model {pred}; MTCNN on {device_summary(get_device(detector_device(pred)))}', file=sys.stderr)
     t0 = time.perf_counter()
     kw = dict(n_frames=n_frames, strategy=strategy, threshold=threshold, detect_size=detect_size)
     if engine == 'ray':  # a later notebook and an optional extra (Ray): imported only when asked for

@@ -17,9 +17,9 @@ from .hparams import TrainParams, model_specs
 from .metrics import METRICS, BinaryLoss, frame_metrics, fastai_metrics, fold_summary
 
 # %% auto #0
-__all__ = ['RUN_KEYS', 'SAMPLE_TRAIN', 'training_crops', 'make_dls', 'make_learner', 'fit_model', 'train_model',
-           'collect_metrics', 'cv_summary', 'cross_validate', 'plot_cv', 'train_final', 'train_run', 'ensure_models',
-           'cli_params', 'train_cli']
+__all__ = ['RUN_KEYS', 'SAMPLE_TRAIN', 'training_crops', 'make_dls', 'make_learner', 'fit_model', 'sync_bn', 'distributed',
+           'train_model', 'collect_metrics', 'cv_summary', 'cross_validate', 'plot_cv', 'train_final', 'train_run',
+           'ensure_models', 'cli_params', 'train_cli']
 
 # %% ../nbs/08_train.ipynb #55d63cc1
 def training_crops(run_dir:str|Path|None=None, # run folder
@@ -67,9 +67,10 @@ def make_dls(train:pd.DataFrame, # crops to train on: path, label, video
     db = DataBlock(blocks=(ImageBlock, RegressionBlock(n_out=1)), get_x=ColReader('path'), get_y=ColReader('y'),
                    splitter=ColSplitter('is_valid'), item_tfms=Resize(hp.img_size, method='squish'),
                    batch_tfms=tfms + mode_tfms(hp.input_mode, _rgb_stats(hp.arch)))
-    dev = torch.device(device)
-    nw = hp.num_workers if hp.num_workers is not None else (min(8, os.cpu_count() or 1) if dev.type == 'cuda' else 0)
-    kw = dict(bs=max(2, min(hp.bs, len(train))), num_workers=nw, device=dev)
+    dev, procs = torch.device(device), int(os.environ.get('LOCAL_WORLD_SIZE', 1))  # training processes on this machine
+    cuda = dev.type == 'cuda'
+    nw = hp.num_workers if hp.num_workers is not None else min(8, max(1, usable_cpus() // procs)) if cuda else 0
+    kw = dict(bs=max(2, min(hp.bs, len(train))), num_workers=nw, device=dev, pin_memory=cuda, persistent_workers=nw > 0)
     if hp.imbalance != 'balanced_sampler': return db.dataloaders(df, **kw)
     w = np.zeros(len(df))
     w[:len(train)] = balanced_sample_weights(train.label, train.video)
@@ -100,6 +101,9 @@ def make_learner(dls, # from `make_dls`
     return learn
 
 # %% ../nbs/08_train.ipynb #a9372aa7
+def _rank(): return int(os.environ.get('RANK', 0))
+def _world(): return int(os.environ.get('WORLD_SIZE', 1))
+
 def fit_model(learn, # from `make_learner`
               hp:TrainParams, # the knobs
               cbs:list|None=None, # callbacks of the main (unfrozen) phase: early stopping, best model...
@@ -114,14 +118,75 @@ def fit_model(learn, # from `make_learner`
         if hp.policy == 'one_cycle': learn.fit_one_cycle(n, lr, **kw)
         elif hp.policy == 'flat_cos': learn.fit_flat_cos(n, lr, **kw)
         else: learn.fit(n, lr, wd=hp.wd, cbs=cbs)
-    if hp.freeze_epochs: _fit(hp.freeze_epochs, lr, [CSVLogger('history_frozen.csv')])
+    log = lambda f: [CSVLogger(f)] if _rank() == 0 else []  # under DDP one process writes the history
+    if hp.freeze_epochs: _fit(hp.freeze_epochs, lr, log('history_frozen.csv'))
     learn.unfreeze()
-    if hp.epochs: _fit(hp.epochs, slice(lr / hp.lr_mult, lr), [CSVLogger('history.csv')] + list(cbs or []))
+    if hp.epochs: _fit(hp.epochs, slice(lr / hp.lr_mult, lr), log('history.csv') + list(cbs or []))
     return lr
 
+# %% ../nbs/08_train.ipynb #2c731170
+def sync_bn(model:torch.nn.Module, # a network of `build_model`
+           ) -> torch.nn.Module:
+    "`model` with its BatchNorms synchronised across processes, timm's `BatchNormAct2d` keeping its activation"
+    from timm.layers import convert_sync_batchnorm
+    return convert_sync_batchnorm(model)
+
+def _barrier():
+    "Wait for every process of a distributed run (nothing when there is one)"
+    import torch.distributed as dist
+    if dist.is_available() and dist.is_initialized(): dist.barrier()
+
+def _start_distributed(dev:torch.device):
+    "Join the process group of `accelerate launch`/`torchrun` (gloo on the CPU, NCCL on CUDA)"
+    try: from accelerate import PartialState
+    except ImportError: raise DFDetectError('training with several processes needs accelerate: pip install accelerate') from None
+    PartialState(cpu=dev.type == 'cpu')
+
+@contextlib.contextmanager
+def distributed(learn, # a `Learner` from `make_learner`
+                dev:torch.device, # this process's device
+               ):
+    "Train `learn` data-parallel over the processes of the run, with timm's SyncBatchNorm on CUDA"
+    import torch.distributed as dist
+    from fastai.distributed import DistributedTrainer, DistributedDL
+    from fastai.callback.progress import ProgressCallback
+    class DL(DistributedDL):
+        def _broadcast(self, t, rank):  # fastai's puts `t` on CUDA, which gloo (CPU processes) cannot use
+            t = torch.tensor(t, dtype=torch.long, device='cuda' if dist.get_backend() == 'nccl' else 'cpu')
+            dist.broadcast(t, rank)
+            return t.cpu().tolist()
+        def get_idxs(self):  # an empty loader (the final model's validation) has nothing to share out
+            if self.dl.n == 0: self.n = self.n_padded = 0; return []
+            return super().get_idxs()
+    class Trainer(DistributedTrainer):
+        def _wrap_dl(self, dl): return dl if isinstance(dl, DistributedDL) else DL(dl, device=self.learn.model.device)
+    if dev.type == 'cuda': learn.model = sync_bn(learn.model)
+    cb = Trainer(sync_bn=False, cpu=dev.type == 'cpu')
+    learn.add_cb(cb)
+    if _rank(): learn.remove_cb(ProgressCallback)
+    try: yield learn
+    finally: learn.remove_cb(cb)
+
 # %% ../nbs/08_train.ipynb #3caed986
-def _rank(): return int(os.environ.get('RANK', 0))
-def _world(): return int(os.environ.get('WORLD_SIZE', 1))
+def _predict(learn, dl) -> np.ndarray:
+    "P(FAKE) of the items of `dl` in their order, by `learn.model` (fp16 autocast where it trained so)"
+    cast = torch.autocast('cuda') if dl.device.type == 'cuda' and hasattr(learn, 'mixed_precision') else contextlib.nullcontext()
+    learn.model.eval()
+    with torch.no_grad(), cast: out = [learn.loss_func.activation(learn.model(b[0])).cpu() for b in dl]
+    return torch.cat(out).numpy() if out else np.zeros(0, np.float32)
+
+def _predict_shared(learn, dls, crops:pd.DataFrame) -> np.ndarray:
+    "P(FAKE) of `crops` in their order, each process predicting a contiguous share (fastai's gather interleaves them)"
+    import torch.distributed as dist
+    if _world() > 1:  # BatchNorm statistics are each process's own: predict with process 0's, the ones saved
+        with torch.no_grad():
+            for t in learn.model.state_dict().values(): dist.broadcast(t, 0)
+    share = np.array_split(np.arange(len(crops)), _world())[_rank()]
+    p = _predict(learn, dls.test_dl(crops.iloc[share].assign(y=0.))) if len(share) else np.zeros(0, np.float32)
+    if _world() == 1: return p
+    parts = [None] * _world()
+    dist.all_gather_object(parts, p)
+    return np.concatenate(parts)
 
 def _data_key(train, valid):
     import hashlib
@@ -144,57 +209,57 @@ def train_model(train:pd.DataFrame, # crops to train on (path, label, video, cro
                 force:bool=False, # train even when `out` holds a complete run with the same knobs
                ) -> dict:
     "Train one model and save it with its history, predictions on `valid` and metrics; returns the metrics"
-    out, key = Path(out), _data_key(train, valid)
-    if not force and _done(out, hp, key): return json.loads((out/'metrics.json').read_text())
-    lock = file_lock(out.parent/f'.{out.name}.lock') if _world() == 1 else contextlib.nullcontext()
-    with lock:
-        if not force and _done(out, hp, key): return json.loads((out/'metrics.json').read_text())
-        if (out/'metrics.json').exists(): (out/'metrics.json').unlink()
-        out.mkdir(parents=True, exist_ok=True)
+    out, key, ddp = Path(out), _data_key(train, valid), _world() > 1
+    dev = get_device(device)  # under DDP, 'auto' and 'cuda' are this process's GPU (LOCAL_RANK)
+    if ddp: _start_distributed(dev)
+    done = not force and _done(out, hp, key)
+    _barrier()  # every process has looked at metrics.json before process 0 removes it
+    if done: return json.loads((out/'metrics.json').read_text())
+    with file_lock(out.parent/f'.{out.name}.lock') if not ddp else contextlib.nullcontext():
+        if not ddp and not force and _done(out, hp, key): return json.loads((out/'metrics.json').read_text())
+        if _rank() == 0: (out/'metrics.json').unlink(missing_ok=True); out.mkdir(parents=True, exist_ok=True)
+        _barrier()
         set_seed(hp.seed)
-        dev = get_device(device) if _world() == 1 else torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0)))
-        if dev.type == 'cuda': torch.cuda.set_device(dev)
+        if dev.type == 'cuda': torch.cuda.set_device(dev); torch.backends.cudnn.benchmark = True  # fixed image size
         test_mode = fold == -1
         if train.label.nunique() < 2:
             raise DFDetectError(f'{out}: the training crops are all {train.label.iloc[0] if len(train) else "missing"}; '
                                 'training needs FAKE and REAL crops (check splits.parquet)')
-        dls = make_dls(train, None if test_mode else valid, hp, dev)
+        vsub = valid
+        if not test_mode and valid is not None and hp.valid_max_per_video:
+            vsub = valid.sample(frac=1, random_state=hp.seed).groupby('video').head(hp.valid_max_per_video)
+        dls = make_dls(train, None if test_mode else vsub, hp, dev)
         learn = make_learner(dls, hp, out, train.label)
         cbs = []
         if not test_mode and len(dls.valid_ds):
             from fastai.vision.all import SaveModelCallback, EarlyStoppingCallback
             if hp.save_best: cbs.append(SaveModelCallback(monitor=hp.monitor, fname='best'))
             if hp.patience: cbs.append(EarlyStoppingCallback(monitor=hp.monitor, min_delta=hp.min_delta, patience=hp.patience))
-        ctx = contextlib.nullcontext()
-        if _world() > 1:
-            try: import accelerate, fastai.distributed
-            except ImportError: raise DFDetectError('training on several GPUs needs accelerate: pip install accelerate') from None
-            ctx = learn.distrib_ctx()
         t0 = time.time()
-        with ctx, warnings.catch_warnings():
+        with distributed(learn, dev) if ddp else contextlib.nullcontext(), warnings.catch_warnings():
             warnings.filterwarnings('ignore', 'Your generator is empty')  # no validation set (final model)
             lr = fit_model(learn, hp, cbs)
-        secs = time.time() - t0
-        if _rank() != 0: return {}
-        (out/'best.pth').unlink(missing_ok=True)
-        cfg = model_config(hp.arch, hp.input_mode, hp.img_size, _rgb_stats(hp.arch), hp.ps, hp.lin_ftrs,
-                           weights_source=learn.model.weights_source, fold=fold, lr=lr, hparams=asdict(hp))
-        save_model(learn.model, cfg, out)
-        n_ep = len(learn.recorder.values)
-        res = dict(model=hp.name, arch=hp.arch, fold=fold, data=key, n_train=len(dls.train_ds), n_valid=0 if valid is None else len(valid),
-                   epochs_run=n_ep, lr=lr, seconds=round(secs, 2),
-                   img_s=round(len(dls.train) * dls.train.bs * (hp.freeze_epochs + n_ep) / secs, 1))
-        if valid is not None and len(valid):
-            dl = dls.valid if not test_mode else dls.test_dl(valid.assign(y=0.))
-            p = learn.get_preds(dl=dl)[0].float().view(-1).numpy()
-            cols = ['crop', 'video', 'track', 'frame', 'label']
-            preds = valid[cols].reset_index(drop=True).assign(prob=p, fold=fold, model=hp.name)
-            save_table(preds, out/('preds_test.parquet' if test_mode else 'preds_valid.parquet'))
-            res.update(frame_metrics(preds.label, preds.prob))
-            h = pd.read_csv(out/'history.csv')[hp.monitor].dropna() if not test_mode else []
-            if len(h): res['best_epoch'] = int(h.idxmax() if hp.monitor in ('roc_auc', 'accuracy') else h.idxmin())
-        atomic_write_text(out/'metrics.json', json.dumps(res | {'hparams': asdict(hp)}, indent=1, default=str))
-        return res
+        secs, n_ep = time.time() - t0, len(learn.recorder.values)
+        _barrier()  # every process has loaded best.pth
+        p = None if valid is None or not len(valid) else _predict_shared(learn, dls, valid)
+        if _rank() == 0:
+            (out/'best.pth').unlink(missing_ok=True)
+            cfg = model_config(hp.arch, hp.input_mode, hp.img_size, _rgb_stats(hp.arch), hp.ps, hp.lin_ftrs,
+                               weights_source=learn.model.weights_source, fold=fold, lr=lr, hparams=asdict(hp))
+            save_model(learn.model, cfg, out)
+            res = dict(model=hp.name, arch=hp.arch, fold=fold, data=key, n_train=len(dls.train_ds),
+                       n_valid=0 if valid is None else len(valid), epochs_run=n_ep, lr=lr, seconds=round(secs, 2),
+                       img_s=round(len(dls.train) * dls.train.bs * (hp.freeze_epochs + n_ep) / secs, 1), processes=_world())
+            if p is not None:
+                cols = ['crop', 'video', 'track', 'frame', 'label']
+                preds = valid[cols].reset_index(drop=True).assign(prob=p, fold=fold, model=hp.name)
+                save_table(preds, out/('preds_test.parquet' if test_mode else 'preds_valid.parquet'))
+                res.update(frame_metrics(preds.label, preds.prob))
+                h = pd.read_csv(out/'history.csv')[hp.monitor].dropna() if not test_mode else []
+                if len(h): res['best_epoch'] = int(h.idxmax() if hp.monitor in ('roc_auc', 'accuracy') else h.idxmin())
+            atomic_write_text(out/'metrics.json', json.dumps(res | {'hparams': asdict(hp)}, indent=1, default=str))
+        _barrier()  # the folder is complete for every process
+        return json.loads((out/'metrics.json').read_text())
 
 # %% ../nbs/08_train.ipynb #a0fe4d97
 def collect_metrics(run_dir:str|Path, # run folder holding models/
@@ -355,6 +420,7 @@ def train_cli(config:str=None, # YAML parameters (see configs/train_sample.yaml)
         if not final: p['final'] = False
         if force: p['force'] = True
         t0 = time.time()
+        print(f'dfdetect-train: process {_rank()} of {_world()} on {device_summary(get_device(p.get("device") or "auto"))}')
         out = train_run(p, what=config or 'dfdetect-train')
     except DFDetectError as e: sys.exit(f'dfdetect-train: {e}')
     if _rank(): return
