@@ -11,6 +11,9 @@
    command: wall times, their ratio, that the two indexes are equal, and the peak memory of each run (the process and
    all its children, sampled every 0.2 s: for Ray, the driver, raylet, GCS and every worker).
 
+5. Decode CPU-seconds of the clip, every frame decoded vs unwanted non-reference frames skipped, and the projected
+   hours of the Ray engine on N GPU machines (a projection from these numbers, labelled as such).
+
     python benchmarks/extract_speed.py [--device cpu] [--skip-sample] [--engines [--rd-frames 32]]
 """
 import argparse, json, tempfile, time
@@ -93,6 +96,32 @@ def project(c, device, cores):
     print('     -> decoding ~300 frames of 1080p per video, not MTCNN, bounds the run: shard it over CPU-rich machines')
     print('        (or decode on the GPU); the GPU detects only the originals and idles most of the time.')
 
+def decode_cpu(path, n=32, reps=3):
+    "CPU seconds (all threads) to sample `n` frames of `path`: every frame decoded (before) vs unwanted non-reference frames skipped"
+    out = {}
+    for mode, all_ in (('all frames', True), ('skipping', False)):
+        ts = []
+        for _ in range(reps):
+            c = time.process_time(); read_frames(path, n=n, decode_all=all_); ts.append(time.process_time() - c)
+        out[mode] = min(ts)
+    print(f"decode CPU of {Path(path).name}, {n} frames: every frame decoded {out['all frames']:.2f} CPU-s, "
+          f"non-reference frames skipped {out['skipping']:.2f} CPU-s ({out['all frames']/out['skipping']:.2f}x less)")
+    return out
+
+def project_cluster(c, dec_cpu, n_total, cores=16, gpus=1, machines=(1, 2, 4, 8, 16), rates=(500, 1000)):
+    "Projected wall-hours of the Ray engine on N machines of `cores` CPUs and `gpus` GPUs each (a projection, not a measurement)"
+    fr, _ = real_fraction()
+    cpu = dec_cpu*FRAMES_DFDC/n_total + c['crop']  # CPU-seconds a video costs its decode task (decoding + cutting fakes)
+    print(f'\n=== Projection, Ray engine on N machines of {cores} cores + {gpus} GPU (PROJECTED, not measured) ===')
+    print(f'CPU-s per video (decoding {FRAMES_DFDC} frames of 1080p with skipping, measured here, + crop) = {cpu:.2f}; '
+          f'decode tasks per machine = {cores - gpus} (one core each actor)')
+    print(f'wall-hours = max(N_videos*cpu/(N*{cores - gpus}), N_videos*f_real*32/(R*N*{gpus})) / 3600, plus Ray startup (~1 min)')
+    for n in machines:
+        c_h = N_DFDC*cpu/(n*(cores - gpus))/3600
+        g_h = {R: N_DFDC*fr*c['n_sampled']/(R*n*gpus)/3600 for R in rates}
+        print(f'  N = {n:2d}: CPU side {c_h:5.2f} h; GPU side ' + ', '.join(f'{g:4.2f} h at R={R}' for R, g in g_h.items())
+              + f' -> ~{max(c_h, *g_h.values()):.2f} h')
+
 class PeakMemory:
     "Peak resident memory of this process and all its descendants (Ray's raylet, GCS, workers), sampled in a thread"
     def __init__(self, every=0.2): self.every, self.total, self.proc, self.name = every, 0, 0, ''
@@ -153,4 +182,6 @@ if __name__ == '__main__':
     print(f'torch {torch.__version__}, device {dev}, {torch.get_num_threads()} torch threads')
     if not a.skip_sample: bench_sample(dev)
     clip = a.clip or (realdata_root()/'FaceForensics++'/'manipulated_sequences'/'Face2Face'/'c23'/'videos'/'750_743.mp4')
-    project(bench_clip(clip, dev), dev, len(__import__('os').sched_getaffinity(0)))
+    bc = bench_clip(clip, dev)
+    project(bc, dev, len(__import__('os').sched_getaffinity(0)))
+    project_cluster(bc, decode_cpu(clip)['skipping'], bc['n_total'])
