@@ -381,6 +381,7 @@ def evaluate_cli(run_dir:str=None, # run folder (default: the sample run in the 
     figs = report_figures(res, rd)
     print(res['table'].round(4).to_string(index=False))
     if realdata:
+        print(f'out-of-domain check on {device_summary(get_device(device))}')
         ood, _ = ood_check(rd, None, res['table'].strategy.iloc[0], device, eps)
         save_table(ood, rd/'realdata_metrics.csv'); print(ood.round(3).to_string(index=False))
     print(f'dfdetect-evaluate: {rd/"video_metrics.csv"}; figures {", ".join(str(f) for f in figs)}')

@@ -17,9 +17,9 @@ from .hparams import TrainParams, model_specs
 from .metrics import METRICS, BinaryLoss, frame_metrics, fastai_metrics, fold_summary
 
 # %% auto #0
-__all__ = ['RUN_KEYS', 'SAMPLE_TRAIN', 'training_crops', 'make_dls', 'make_learner', 'fit_model', 'sync_bn', 'distributed',
-           'train_model', 'collect_metrics', 'cv_summary', 'cross_validate', 'plot_cv', 'train_final', 'train_run',
-           'ensure_models', 'cli_params', 'train_cli']
+__all__ = ['RUN_KEYS', 'SAMPLE_TRAIN', 'training_crops', 'loader_settings', 'make_dls', 'make_learner', 'fit_model', 'sync_bn',
+           'distributed', 'train_model', 'collect_metrics', 'cv_summary', 'cross_validate', 'plot_cv', 'train_final',
+           'train_run', 'ensure_models', 'cli_params', 'train_cli']
 
 # %% ../nbs/08_train.ipynb #55d63cc1
 def training_crops(run_dir:str|Path|None=None, # run folder
@@ -47,6 +47,15 @@ def _rgb_stats(arch):
     c = get_pretrained_cfg(arch)
     return (tuple(c.mean), tuple(c.std)) if c else ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))
 
+def loader_settings(hp:TrainParams, # the knobs (num_workers)
+                    device, # torch device of the batches
+                   ) -> dict:
+    "Worker processes, pinned memory and persistent workers of the loaders on `device`"
+    dev, procs = torch.device(device), int(os.environ.get('LOCAL_WORLD_SIZE', 1))  # training processes on this machine
+    cuda = dev.type == 'cuda'
+    nw = hp.num_workers if hp.num_workers is not None else min(8, max(1, usable_cpus() // procs)) if cuda else 0
+    return dict(num_workers=nw, pin_memory=cuda, persistent_workers=nw > 0)
+
 def make_dls(train:pd.DataFrame, # crops to train on: path, label, video
              valid:pd.DataFrame|None, # crops to validate on (None or empty: no validation)
              hp:TrainParams, # the knobs
@@ -67,10 +76,8 @@ def make_dls(train:pd.DataFrame, # crops to train on: path, label, video
     db = DataBlock(blocks=(ImageBlock, RegressionBlock(n_out=1)), get_x=ColReader('path'), get_y=ColReader('y'),
                    splitter=ColSplitter('is_valid'), item_tfms=Resize(hp.img_size, method='squish'),
                    batch_tfms=tfms + mode_tfms(hp.input_mode, _rgb_stats(hp.arch)))
-    dev, procs = torch.device(device), int(os.environ.get('LOCAL_WORLD_SIZE', 1))  # training processes on this machine
-    cuda = dev.type == 'cuda'
-    nw = hp.num_workers if hp.num_workers is not None else min(8, max(1, usable_cpus() // procs)) if cuda else 0
-    kw = dict(bs=max(2, min(hp.bs, len(train))), num_workers=nw, device=dev, pin_memory=cuda, persistent_workers=nw > 0)
+    dev = torch.device(device)
+    kw = dict(bs=max(2, min(hp.bs, len(train))), device=dev, **loader_settings(hp, dev))
     if hp.imbalance != 'balanced_sampler': return db.dataloaders(df, **kw)
     w = np.zeros(len(df))
     w[:len(train)] = balanced_sample_weights(train.label, train.video)
