@@ -423,7 +423,6 @@ def luminance_cli(run_dir:str=None, # run folder; default the sample run in the 
                   seed:int=0, # seed of the crop selection
                  ):
     "Compare real and fake face crops in luminance and chroma; write luminance_stats.parquet, the summary and figures"
-    import matplotlib; matplotlib.use('Agg')
     out = luminance_report(run_dir, data_root, max_crops, not no_pairs, pair_frames, pair_size, seed=seed)
     print(out['text'])
     for p in out['figures'].values(): print(p)
