@@ -15,7 +15,7 @@ from .core import *
 # %% auto #0
 __all__ = ['VIDEO_COLUMNS', 'LABELS', 'CELEBDF_FOLDERS', 'READERS', 'videos_frame', 'unlisted_originals', 'read_dfdc_metadata',
            'read_dfdc', 'read_faceforensics', 'read_celebdf', 'detect_kind', 'read_videos', 'read_manifest',
-           'index_videos', 'plot_counts', 'index_cli']
+           'identity_keys', 'identity_groups', 'read_realdata', 'index_videos', 'plot_counts', 'index_cli']
 
 # %% ../nbs/04_data.ipynb #73d15cde
 VIDEO_COLUMNS = ['video', 'path', 'label', 'original', 'folder', 'dataset', 'method', 'split']
@@ -186,15 +186,16 @@ READERS = {'dfdc': read_dfdc, 'faceforensics': read_faceforensics, 'celebdf': re
 
 def detect_kind(root:str|Path, # a dataset root
                ) -> str:
-    "The layout of `root`: 'dfdc', 'faceforensics' or 'celebdf'"
+    "The layout of `root`: 'dfdc', 'faceforensics', 'celebdf' or 'realdata' (a folder with a `manifest.csv`)"
     root = Path(root)
     if root.is_file() and root.suffix == '.json': return 'dfdc'
     if not root.is_dir(): raise DFDetectError(f'{root}: dataset root not found')
+    if (root/'manifest.csv').is_file(): return 'realdata'
     if any((root/d).is_dir() for d in ('original_sequences', 'manipulated_sequences')): return 'faceforensics'
     if any((root/d).is_dir() for d in CELEBDF_FOLDERS): return 'celebdf'
     if (root/'metadata.json').exists() or next(root.rglob('metadata.json'), None): return 'dfdc'
     raise DFDetectError(f'{root}: cannot tell the dataset layout: no metadata.json (DFDC), original_sequences/ '
-                        f'(FaceForensics++) or Celeb-real/ (Celeb-DF) found; pass kind= one of {list(READERS)}')
+                        f'(FaceForensics++), Celeb-real/ (Celeb-DF) or manifest.csv found; pass kind= one of {list(READERS)}')
 
 def read_videos(root:str|Path, # a dataset root (or a DFDC metadata file)
                 kind:str='auto', # 'auto', 'dfdc', 'faceforensics' or 'celebdf'
@@ -217,6 +218,73 @@ def read_manifest(root:str|Path|None=None, # the real-clip folder; default `real
     meth = [(p[2] if p[0] == 'FaceForensics++' else p[1]) if l == 'FAKE' else None for p, l in zip(parts, m.label)]
     return pd.DataFrame(dict(video=m.file, path=[str(safe_join(root, f, root/'manifest.csv')) for f in m.file], label=m.label, original=None,
                              folder=[str(Path(f).parent) for f in m.file], dataset=m.dataset, method=meth, split=None))
+
+# %% ../nbs/04_data.ipynb #cf494516
+def identity_keys(video:str, # a video key (path relative to its dataset or real-clip root)
+                 ) -> list[str]:
+    "The people a video shows, as keys like 'ffpp:183' or 'dfd:01', from FaceForensics++/DFD and Celeb-DF names"
+    parts, stem = video.split('/'), Path(video).stem
+    if 'original_sequences' in parts or 'manipulated_sequences' in parts:
+        dfd = 'actors' in parts or 'DeepFakeDetection' in parts
+        m = re.fullmatch(r'(\d+)_(\d+)__.+' if dfd else r'(\d+)_(\d+)', stem) or re.fullmatch(r'(\d+)__.+' if dfd else r'(\d+)', stem)
+        return [f"{'dfd' if dfd else 'ffpp'}:{i}" for i in m.groups()] if m else []
+    if 'Celeb-real' in parts or 'Celeb-synthesis' in parts:
+        return [f'celeb:{i}' for i in re.findall(r'(?:^|_)(id\d+)(?=_)', stem)]
+    return []
+
+def identity_groups(videos:pd.DataFrame, # a videos (or crops) table: `video`, `label`, `original`
+                   ) -> pd.Series:
+    "A group per video joining the videos that share an original or a person (connected components); named by its first video"
+    v = videos.drop_duplicates('video')
+    parent = {}
+    def find(x):
+        while parent.setdefault(x, x) != x: parent[x] = x = parent[parent[x]]
+        return x
+    for r in v.itertuples():
+        keys = [r.video] + ([r.original] if r.label == 'FAKE' and isinstance(r.original, str) else []) + identity_keys(r.video)
+        for k in keys[1:]: parent[find(k)] = find(keys[0])
+    comp = pd.Series({x: find(x) for x in v.video})
+    name = comp.reset_index().groupby(0)['index'].min()  # a component is named by its smallest video key
+    return videos.video.map(comp.map(name)).rename('group')
+
+# %% ../nbs/04_data.ipynb #b7b7abe6
+def _manifest_original(o, file:str, listed:set):
+    "A manifest `original` entry as a video key: a listed key, a name beside `file`, or 'name (Dataset folder)'"
+    if not isinstance(o, str) or not o.strip(): return None
+    if m := re.fullmatch(r'\s*(\S+)\s*\((\S+)\s+(\S+)\)\s*', o): o = f'{m[2]}/{m[3]}/videos/{m[1]}'
+    return next((c for c in (o, f'{Path(file).parent.as_posix()}/{o}') if c in listed), o)
+
+def read_realdata(root:str|Path|None=None, # a folder with `manifest.csv` (default `realdata_root()`), read in place
+                 ) -> pd.DataFrame:
+    "The clips of a manifest folder as one videos table, with each fake's original where the layout or manifest tells it"
+    df = read_manifest(root)
+    root = Path(root) if root else realdata_root()
+    man = pd.read_csv(root/'manifest.csv').set_index('file')
+    listed, orig = set(df.video), []
+    dfdc = {}
+    for f in sorted(root.rglob('metadata.json')):
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            m = read_dfdc_metadata(f, root, missing='keep')
+        dfdc.update(zip(m.video, m.original))
+    for r in df.itertuples():
+        o = None
+        if r.label == 'FAKE':
+            parts = r.video.split('/')
+            if 'manipulated_sequences' in parts:
+                i = parts.index('manipulated_sequences')
+                o = _ff_original(Path(r.video).stem, parts[i + 2])
+                o = o and '/'.join(parts[:i] + [o])
+            elif 'Celeb-synthesis' in parts:
+                o = _celeb_original(Path(r.video).stem)
+                o = o and '/'.join(parts[:parts.index('Celeb-synthesis')] + [o])
+            o = o or dfdc.get(r.video) or _manifest_original(man.original.get(r.video), r.video, listed)
+        orig.append(o)
+    df = videos_frame(df.assign(original=orig).to_dict('records'))
+    _warn_unlisted(df, root/'manifest.csv')
+    return df
+
+READERS['realdata'] = read_realdata
 
 # %% ../nbs/04_data.ipynb #8329cb13
 def index_videos(data_root:str|Path|None=None, # dataset root; None = the bundled sample

@@ -83,7 +83,9 @@ def plan_groups(videos:pd.DataFrame, # the videos table
 
 # %% ../nbs/05_extract.ipynb #ca9310ca
 FACE_PARAMS = dict(n_frames=32, every=None, max_size=960, thresholds=[0.6, 0.7, 0.7], min_face_size=20,
-                   scale_factor=0.709, iou_thr=0.3, min_prob=0.9, min_rel_size=0.5, margin=0.3, size=224, ext='jpg', quality=95)
+                   scale_factor=0.709, iou_thr=0.3, min_prob=0.9, min_rel_size=0.5, faint_prob=0.75, faint_cover=0.5,
+                   margin=0.3, size=224, ext='jpg', quality=95)
+_LEGACY = dict(faint_prob=None, faint_cover=0.5)  # what a params.json written before a knob existed was made with
 SAMPLE_PARAMS = dict(n_frames=8, size=128, min_face_size=40)  # test-friendly settings for the bundled sample
 
 def face_params(faces_dir:str|Path, # run_dir/faces
@@ -95,11 +97,11 @@ def face_params(faces_dir:str|Path, # run_dir/faces
     f = Path(faces_dir)/'params.json'
     with file_lock(Path(faces_dir)/'.params.lock'):
         saved = json.loads(f.read_text()) if f.exists() else None
-        p = FACE_PARAMS | (saved or {}) | {k: v for k, v in params.items() if v is not None}
+        p = FACE_PARAMS | (_LEGACY | saved if saved else {}) | {k: v for k, v in params.items() if v is not None}
         p = json.loads(json.dumps(p | dict(thresholds=[float(t) for t in p['thresholds']])))
         if p['ext'] not in ('jpg', 'png'): raise DFDetectError(f"ext={p['ext']!r}: expected 'jpg' or 'png'")
         if saved is None: atomic_write_text(f, json.dumps(p, indent=1))
-        elif p != saved:
+        elif p != _LEGACY | saved:
             diff = {k: (saved.get(k), p[k]) for k in p if saved.get(k) != p[k]}
             raise DFDetectError(f'{f}: this run folder was made with other parameters (saved, asked): {diff}; '
                                 'use another run_dir, or the same parameters')
@@ -131,7 +133,7 @@ def make_detector(params:dict, # face parameters (`face_params`): thresholds, mi
 def video_faces(frames:np.ndarray, # uint8 RGB frames [k,H,W,3], full size
                 idx, # their frame indices in the video
                 detector, # an `MTCNN` (`make_detector`); unused when `tracks` is given
-                params:dict, # face parameters (`face_params`): max_size, iou_thr, min_prob, min_rel_size, margin, size, ext, quality
+                params:dict, # face parameters (`face_params`): max_size, iou_thr, min_prob, min_rel_size, faint_*, margin, size, ext, quality
                 tracks:pd.DataFrame|None=None, # the faces to cut (frame, track, x1,y1,x2,y2, prob, lm); None: detect them
                 as_saved:bool=False, # the crops as read back from their files (JPEG artefacts); False: as cut
                 shrink_on_device:bool|None=None, # frames shrunk to max_size by the detector (None: when it runs on CUDA)
@@ -145,7 +147,7 @@ def video_faces(frames:np.ndarray, # uint8 RGB frames [k,H,W,3], full size
             small, s = shrink(frames, p['max_size'])  # OpenCV on the CPU
             det = detector.detect(small)
         dets = dets_table(det, idx, s, frames.shape[2], frames.shape[1])
-        tracks = link_tracks(dets, p['iou_thr'], len(idx), p['min_prob'], p['min_rel_size'])
+        tracks = link_tracks(dets, p['iou_thr'], len(idx), p['min_prob'], p['min_rel_size'], p.get('faint_prob'), p.get('faint_cover', 0.5))
     pos = {f: k for k, f in enumerate(np.asarray(idx).tolist())}
     crops = np.zeros((len(tracks), p['size'], p['size'], 3), np.uint8)
     for i, t in enumerate(tracks.itertuples()):

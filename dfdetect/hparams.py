@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, asdict, fields
 from .core import DFDetectError
 from .luminance import INPUT_MODES
+from .sbi import FAKES
 
 # %% auto #0
 __all__ = ['CHOICES', 'TrainParams', 'model_specs']
 
 # %% ../nbs/08c_hparams.ipynb #b6bc9e0d
-CHOICES = dict(input_mode=INPUT_MODES, policy=('one_cycle', 'flat_cos', 'constant'),
+CHOICES = dict(input_mode=INPUT_MODES, fakes=FAKES, policy=('one_cycle', 'flat_cos', 'constant'),
                opt=('adamw', 'adam', 'sgd', 'ranger'), loss=('bce', 'focal'),
                imbalance=('none', 'weighted_loss', 'balanced_sampler'),
                monitor=('log_loss', 'roc_auc', 'accuracy', 'valid_loss'))
@@ -23,11 +24,12 @@ CHOICES = dict(input_mode=INPUT_MODES, policy=('one_cycle', 'flat_cos', 'constan
 class TrainParams:
     "Every knob of one model's training"
     arch:str='resnet18' # timm architecture
-    name:str|None=None # model folder name; default arch, plus _<input mode> when not rgb
+    name:str|None=None # model folder name; default arch, plus _<input mode> when not rgb, plus _<fakes> when not real
     pretrained:bool=True # ImageNet weights (an error when they cannot be had); False = random init
     weights:str|None=None # a local .safetensors/.pth weights file for `arch`
     download:bool=False # let timm download weights missing from the cache
     input_mode:str='rgb' # see `luminance.INPUT_MODES`
+    fakes:str='real' # training fakes: 'real' (the data set's), 'sbi' (self-blends of its real crops, `dfdetect.sbi`) or 'both'
     img_size:int=224 # crops are squished to img_size x img_size
     bs:int=64 # batch size
     epochs:int=5 # epochs with the whole network trainable
@@ -83,7 +85,8 @@ class TrainParams:
         hp.moms = tuple(hp.moms)
         for k, ok in CHOICES.items():
             if getattr(hp, k) not in ok: raise DFDetectError(f'{what}: {k}={getattr(hp, k)!r}, expected one of {ok}')
-        if hp.name is None: hp.name = hp.arch.replace('/', '_') + ('' if hp.input_mode == 'rgb' else '_' + hp.input_mode.replace('+', ''))
+        if hp.name is None: hp.name = (hp.arch.replace('/', '_') + ('' if hp.input_mode == 'rgb' else '_' + hp.input_mode.replace('+', ''))
+                                   + ('' if hp.fakes == 'real' else '_' + hp.fakes))
         return hp
 
 # %% ../nbs/08c_hparams.ipynb #a14d4c3c

@@ -32,14 +32,17 @@ def video_table(df:pd.DataFrame, # crops or videos: at least `video` and `label`
 
 # %% ../nbs/07_splits.ipynb #aa0e5831
 def video_groups(videos:pd.DataFrame, # one row per video: `video`, `label`, `original` (and `folder`)
-                 group_by:str='original', # 'original', 'folder' or 'video'
+                 group_by:str='original', # 'original', 'identity' (original or person), 'folder' or 'video'
                 ) -> pd.Series:
     "The group of each video: what must stay on one side of every split"
     if group_by == 'video': return videos.video.rename('group')
     if group_by == 'folder':
         if 'folder' not in videos.columns: raise DFDetectError("group_by='folder' needs a folder column")
         return videos.folder.rename('group')
-    if group_by != 'original': raise DFDetectError(f"group_by={group_by!r}: expected 'original', 'folder' or 'video'")
+    if group_by == 'identity':
+        from dfdetect.data import identity_groups
+        return identity_groups(videos.assign(original=videos.original if 'original' in videos.columns else None))
+    if group_by != 'original': raise DFDetectError(f"group_by={group_by!r}: expected 'original', 'identity', 'folder' or 'video'")
     orig = videos.original if 'original' in videos.columns else pd.Series(None, index=videos.index)
     fake = (videos.label == 'FAKE') & orig.notna()
     return videos.video.where(~fake, orig).rename('group')
@@ -194,7 +197,7 @@ def plot_folds(splits:pd.DataFrame, # the output of `make_splits`
 def split_cli(run_dir:str=None, # run folder holding faces/index.parquet or videos.parquet
               n_folds:int=5, # cross-validation folds
               test_frac:float=0.2, # about this share of the groups is held out as the test set
-              group_by:str='original', # 'original' (a real video and its fakes), 'folder' (a DFDC part) or 'video'
+              group_by:str='original', # 'original' (a real video and its fakes), 'identity' (also one person), 'folder' (a DFDC part) or 'video'
               seed:int=0, # random seed
              ):
     "Write run_dir/splits.parquet: a grouped, stratified test set (fold -1) and cross-validation folds"

@@ -48,6 +48,8 @@ def link_tracks(dets:pd.DataFrame, # a `dets_table`
                 n_frames:int|None=None, # frames sampled (also those without faces); default the frames in `dets`
                 min_prob:float=0.9, # drop tracks whose mean detection probability is lower
                 min_rel_size:float=0.5, # drop tracks whose mean box side is below this fraction of the largest track's
+                faint_prob:float|None=0.75, # when no track reaches `min_prob`, keep the likeliest with at least this mean; None = never
+                faint_cover:float=0.5, # ... if it is found in at least this share of the `n_frames` sampled frames
                ) -> pd.DataFrame:
     "`dets` with a `track` id per person, linked by greedy IoU frame to frame; spurious tracks dropped"
     dets = dets.sort_values(['frame', 'x1', 'y1'], kind='stable', ignore_index=True)
@@ -66,6 +68,10 @@ def link_tracks(dets:pd.DataFrame, # a `dets_table`
         dets = dets[dets.groupby('track').frame.transform('size') >= 2]
     g = dets.assign(side=np.maximum(dets.x2 - dets.x1, dets.y2 - dets.y1)).groupby('track')
     ok = g.prob.mean() >= min_prob
+    if not ok.any() and faint_prob is not None and len(ok):  # a faint face (dark, small, blurred): the one steady track
+        n = dets.frame.nunique() if n_frames is None else n_frames
+        cand = (g.prob.mean() >= faint_prob) & (g.frame.nunique() >= faint_cover*n)
+        if cand.any(): ok[g.prob.mean()[cand].idxmax()] = True
     ok &= g.side.mean() >= min_rel_size*g.side.mean()[ok].max() if ok.any() else ok
     dets = dets[dets.track.map(ok).astype(bool)]
     c = dets.assign(cx=(dets.x1 + dets.x2)/2, cy=(dets.y1 + dets.y2)/2).groupby('track')[['cx', 'cy']].mean()

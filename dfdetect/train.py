@@ -14,6 +14,7 @@ from fastcore.script import call_parse
 from .core import *
 from .models import build_model, model_config, save_model
 from .hparams import TrainParams, model_specs
+from .sbi import training_table, crop_landmarks, SBIReader, sbi_epoch_cb
 from .metrics import METRICS, BinaryLoss, frame_metrics, fastai_metrics, fold_summary
 
 # %% auto #0
@@ -39,6 +40,9 @@ def training_crops(run_dir:str|Path|None=None, # run folder
                 split_run(rd, n_folds=n_folds)
     df = add_folds(idx, load_table(sp))
     df['path'] = [str(rd/'faces'/c) for c in df.crop]
+    pf = rd/'faces'/'params.json'
+    if 'lm' in df.columns and pf.exists():  # landmarks as fractions of the crop: what self-blending needs
+        df['lm_crop'] = list(crop_landmarks(df, json.loads(pf.read_text())['margin']).reshape(-1, 10))
     return df
 
 # %% ../nbs/08_train.ipynb #b25185fd
@@ -61,27 +65,31 @@ def make_dls(train:pd.DataFrame, # crops to train on: path, label, video
              hp:TrainParams, # the knobs
              device='cpu', # torch device of the batches
             ):
-    "fastai `DataLoaders` of (image, 1.0 if FAKE) with the augmentation, input mode and sampler of `hp`"
+    "fastai `DataLoaders` of (image, 1.0 if FAKE) with the training fakes, augmentation, input mode and sampler of `hp`"
     from fastai.vision.all import (DataBlock, ImageBlock, RegressionBlock, ColReader, ColSplitter, Resize,
                                    aug_transforms, Flip)
     from dfdetect.luminance import mode_tfms
     from dfdetect.splits import balanced_sample_weights
     if hp.max_per_video: train = train.sample(frac=1, random_state=hp.seed).groupby('video').head(hp.max_per_video)
-    valid = valid if valid is not None else train.iloc[:0]
+    train = training_table(train, hp.fakes)  # `sbi` rows: self-blends made by the reader, anew each epoch
+    valid = (valid if valid is not None else train.iloc[:0]).assign(sbi=False, row=0)
     df = pd.concat([train.assign(is_valid=False), valid.assign(is_valid=True)], ignore_index=True)
     df['y'] = (df.label == 'FAKE').astype('float32')
     tfms = (aug_transforms(do_flip=hp.flip, max_rotate=hp.max_rotate, max_zoom=hp.max_zoom, max_lighting=hp.max_lighting,
                            max_warp=hp.max_warp, p_affine=hp.p_affine, p_lighting=hp.p_lighting) if hp.aug else
             [Flip()] if hp.flip else [])
-    db = DataBlock(blocks=(ImageBlock, RegressionBlock(n_out=1)), get_x=ColReader('path'), get_y=ColReader('y'),
+    db = DataBlock(blocks=(ImageBlock, RegressionBlock(n_out=1)), get_x=SBIReader(hp.seed), get_y=ColReader('y'),
                    splitter=ColSplitter('is_valid'), item_tfms=Resize(hp.img_size, method='squish'),
                    batch_tfms=tfms + mode_tfms(hp.input_mode, _rgb_stats(hp.arch)))
     dev = torch.device(device)
     kw = dict(bs=max(2, min(hp.bs, len(train))), device=dev, **loader_settings(hp, dev))
-    if hp.imbalance != 'balanced_sampler': return db.dataloaders(df, **kw)
-    w = np.zeros(len(df))
-    w[:len(train)] = balanced_sample_weights(train.label, train.video)
-    return db.weighted_dataloaders(df, wgts=w, **kw)
+    if hp.imbalance != 'balanced_sampler': dls = db.dataloaders(df, **kw)
+    else:
+        w = np.zeros(len(df))
+        w[:len(train)] = balanced_sample_weights(train.label, train.video + np.where(train.sbi, '#sbi', ''))
+        dls = db.weighted_dataloaders(df, wgts=w, **kw)
+    dls.sbi_reader = db.get_x
+    return dls
 
 # %% ../nbs/08_train.ipynb #5f044c3c
 def make_learner(dls, # from `make_dls`
@@ -236,7 +244,8 @@ def train_model(train:pd.DataFrame, # crops to train on (path, label, video, cro
         if not test_mode and valid is not None and hp.valid_max_per_video:
             vsub = valid.sample(frac=1, random_state=hp.seed).groupby('video').head(hp.valid_max_per_video)
         dls = make_dls(train, None if test_mode else vsub, hp, dev)
-        learn = make_learner(dls, hp, out, train.label)
+        learn = make_learner(dls, hp, out, dls.train_ds.items.label)
+        if hp.fakes != 'real': learn.add_cb(sbi_epoch_cb(dls.sbi_reader))
         cbs = []
         if not test_mode and len(dls.valid_ds):
             from fastai.vision.all import SaveModelCallback, EarlyStoppingCallback
