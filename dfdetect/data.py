@@ -14,8 +14,9 @@ from .core import *
 
 # %% auto #0
 __all__ = ['VIDEO_COLUMNS', 'LABELS', 'CELEBDF_FOLDERS', 'READERS', 'videos_frame', 'unlisted_originals', 'read_dfdc_metadata',
-           'read_dfdc', 'read_faceforensics', 'read_celebdf', 'detect_kind', 'read_videos', 'read_manifest',
-           'identity_keys', 'identity_groups', 'read_realdata', 'index_videos', 'plot_counts', 'index_cli']
+           'read_dfdc', 'read_faceforensics', 'read_celebdf', 'detect_kind', 'read_videos', 'manifest_file',
+           'read_manifest', 'identity_keys', 'identity_groups', 'read_realdata', 'index_videos', 'plot_counts',
+           'index_cli']
 
 # %% ../nbs/04_data.ipynb #73d15cde
 VIDEO_COLUMNS = ['video', 'path', 'label', 'original', 'folder', 'dataset', 'method', 'split']
@@ -189,6 +190,7 @@ def detect_kind(root:str|Path, # a dataset root
     "The layout of `root`: 'dfdc', 'faceforensics', 'celebdf' or 'realdata' (a folder with a `manifest.csv`)"
     root = Path(root)
     if root.is_file() and root.suffix == '.json': return 'dfdc'
+    if root.is_file() and root.suffix == '.csv': return 'realdata'
     if not root.is_dir(): raise DFDetectError(f'{root}: dataset root not found')
     if (root/'manifest.csv').is_file(): return 'realdata'
     if any((root/d).is_dir() for d in ('original_sequences', 'manipulated_sequences')): return 'faceforensics'
@@ -207,17 +209,32 @@ def read_videos(root:str|Path, # a dataset root (or a DFDC metadata file)
     return READERS[k](root, missing=missing) if k == 'dfdc' else READERS[k](root)
 
 # %% ../nbs/04_data.ipynb #488b5119
-def read_manifest(root:str|Path|None=None, # the real-clip folder; default `realdata_root()`
+def manifest_file(root:str|Path|None=None, # a real-clip folder (default `realdata_root()`) or a manifest .csv
+                 ) -> tuple[Path, Path]:
+    "(the manifest file, the folder its `file` entries are relative to: its own, or its `root` column's)"
+    root = Path(root) if root else realdata_root()
+    f = root if root is not None and root.suffix == '.csv' else root/'manifest.csv' if root is not None else None
+    if f is None or not f.is_file():
+        raise DFDetectError(f'{root}: no manifest.csv of real clips (pass the folder or set $DFDETECT_REALDATA)')
+    base = pd.read_csv(f, usecols=lambda c: c == 'root').get('root', pd.Series([], dtype=object)).dropna().unique()
+    if len(base) > 1: raise DFDetectError(f'{f}: the root column names {len(base)} folders; a manifest has one')
+    return f, (Path(base[0]) if len(base) else f.parent)
+
+def _manifest_folder(file:str) -> str:
+    "One path component naming a clip's folder: the folders under the data set's, without the layouts' filler names"
+    parts = Path(file).parent.parts
+    keep = [q for q in parts[1:] if q not in ('videos', 'original_sequences', 'manipulated_sequences')]
+    return '_'.join(keep) or (parts[0] if parts else '.')
+
+def read_manifest(root:str|Path|None=None, # the real-clip folder (default `realdata_root()`), or a manifest .csv (e.g. a subset)
                    ) -> pd.DataFrame:
     "The clips listed in `root/manifest.csv` (file, label, dataset) as a videos table, read in place"
-    root = Path(root) if root else realdata_root()
-    if root is None or not (root/'manifest.csv').exists():
-        raise DFDetectError(f'{root}: no manifest.csv of real clips (pass the folder or set $DFDETECT_REALDATA)')
-    m = pd.read_csv(root/'manifest.csv')
+    f, root = manifest_file(root)
+    m = pd.read_csv(f)
     parts = m.file.str.split('/')
     meth = [(p[2] if p[0] == 'FaceForensics++' else p[1]) if l == 'FAKE' else None for p, l in zip(parts, m.label)]
-    return pd.DataFrame(dict(video=m.file, path=[str(safe_join(root, f, root/'manifest.csv')) for f in m.file], label=m.label, original=None,
-                             folder=[str(Path(f).parent) for f in m.file], dataset=m.dataset, method=meth, split=None))
+    return pd.DataFrame(dict(video=m.file, path=[str(safe_join(root, x, f)) for x in m.file], label=m.label, original=None,
+                             folder=m.file.map(_manifest_folder), dataset=m.dataset, method=meth, split=None))
 
 # %% ../nbs/04_data.ipynb #cf494516
 def identity_keys(video:str, # a video key (path relative to its dataset or real-clip root)
@@ -258,11 +275,11 @@ def read_realdata(root:str|Path|None=None, # a folder with `manifest.csv` (defau
                  ) -> pd.DataFrame:
     "The clips of a manifest folder as one videos table, with each fake's original where the layout or manifest tells it"
     df = read_manifest(root)
-    root = Path(root) if root else realdata_root()
-    man = pd.read_csv(root/'manifest.csv').set_index('file')
+    mf, root = manifest_file(root)
+    man = pd.read_csv(mf).set_index('file')
     listed, orig = set(df.video), []
     dfdc = {}
-    for f in sorted(root.rglob('metadata.json')):
+    for f in sorted(root.rglob('metadata.json')):  # DFDC folders' own word on originals
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
             m = read_dfdc_metadata(f, root, missing='keep')
@@ -281,7 +298,7 @@ def read_realdata(root:str|Path|None=None, # a folder with `manifest.csv` (defau
             o = o or dfdc.get(r.video) or _manifest_original(man.original.get(r.video), r.video, listed)
         orig.append(o)
     df = videos_frame(df.assign(original=orig).to_dict('records'))
-    _warn_unlisted(df, root/'manifest.csv')
+    _warn_unlisted(df, mf)
     return df
 
 READERS['realdata'] = read_realdata

@@ -113,6 +113,10 @@ def run_chain(params:dict, # parameters (see `load_params`)
     from dfdetect.core import get_run_dir
     rd = get_run_dir(params.get('run_dir') or 'runs/sample').resolve()
     params = {**params, 'run_dir': str(rd)}
+    if params.get('data_root') is not None:  # relative to where the run starts; a missing folder fails before any stage
+        dr = Path(params['data_root']).expanduser().resolve()
+        if not dr.exists(): raise DFDetectError(f'{dr}: data_root not found (given as {params["data_root"]!r})')
+        params['data_root'] = str(dr)
     os.environ.setdefault('DFDETECT_FIGS', str(rd/'figures'))
     nbs = find_nbs(nbs)
     names = [s for s, _ in STAGES]

@@ -237,7 +237,7 @@ def train_model(train:pd.DataFrame, # crops to train on (path, label, video, cro
         set_seed(hp.seed)
         if dev.type == 'cuda': torch.cuda.set_device(dev); torch.backends.cudnn.benchmark = True  # fixed image size
         test_mode = fold == -1
-        if train.label.nunique() < 2:
+        if train.label.nunique() < 2 and hp.fakes == 'real':  # self-blends are the fakes of sbi and both
             raise DFDetectError(f'{out}: the training crops are all {train.label.iloc[0] if len(train) else "missing"}; '
                                 'training needs FAKE and REAL crops (check splits.parquet)')
         vsub = valid

@@ -1,0 +1,55 @@
+"""How far training goes on 2 CPU cores: learning curves of real vs sbi vs both (see nbs/14_how_far.ipynb).
+
+Runs `dfdetect.curves.how_far` on the crops and splits of a run folder (made by the chain, e.g.
+`dfdetect-run --config configs/realdata.yaml`), one model per source of fakes on the same split and seed, scoring
+after every epoch: (a) self-blends of held-out reals, (b) held-out identities of the focus data set, (c) data sets
+left out of training. Prints the curves, the seconds per epoch (the input of configs/dfdc_sbi.yaml's projection) and
+the conclusion generated from the numbers; writes RUN/how_far/curves.csv (numbers only; no pixels).
+
+    nice -n 10 python benchmarks/how_far.py --run-dir runs/realdata                  # ~25 min on 2 shared cores
+    python benchmarks/how_far.py --run-dir runs/realdata --epochs 2 --img-size 64     # a quick look
+"""
+import time, json
+from pathlib import Path
+from fastcore.script import call_parse
+
+
+@call_parse
+def main(run_dir:str='runs/realdata', # a run folder with faces/ and splits.parquet (configs/realdata.yaml's)
+         out:str=None, # where curves.csv goes (default RUN/how_far)
+         modes:str='real,sbi,both', # sources of fakes compared
+         heldout_folds:str='-1,0', # folds held out of training
+         unseen:str='Celeb-DF-v2,DeeperForensics-1.0', # data sets left out of training
+         focus:str='FaceForensics++', # set (b): the held-out clips of this data set
+         arch:str='tf_efficientnet_lite0',
+         img_size:int=128, # 224 cannot bend a curve in 25 CPU-minutes here; 128 can try
+         epochs:int=4, # epochs after one frozen epoch
+         max_per_video:int=8, # training crops per clip
+         bs:int=32,
+         lr:float=2e-3,
+         n_boot:int=1000,
+         seed:int=0,
+         device:str='auto',
+        ):
+    "Learning curves of real / sbi / both on a run's crops, with bootstrap intervals and a generated conclusion"
+    import torch, pandas as pd
+    from dfdetect.train import training_crops
+    from dfdetect.curves import how_far, conclusion, plot_curves
+    from dfdetect.core import save_fig
+    pd.set_option('display.width', 200)
+    rd = Path(run_dir).resolve()
+    if not (rd/'faces'/'index.parquet').exists() or not (rd/'splits.parquet').exists():
+        raise SystemExit(f'{rd}: no faces/index.parquet or splits.parquet; run dfdetect-run --config configs/realdata.yaml first')
+    crops = training_crops(rd)
+    knobs = dict(arch=arch, img_size=img_size, epochs=epochs, freeze_epochs=1, max_per_video=max_per_video, bs=bs, lr=lr,
+                 ps=0.25, seed=seed, num_workers=0)
+    print(f'torch threads {torch.get_num_threads()}; {crops.video.nunique()} clips, {len(crops)} crops; knobs {knobs}')
+    t0 = time.time()
+    curves = how_far(crops, Path(out) if out else rd/'how_far', modes.split(','), [int(k) for k in heldout_folds.split(',')],
+                     unseen.split(',') if unseen else [], focus or None, device, n_boot, **knobs)
+    print(curves.pivot_table(index=['fakes', 'epoch', 'train_s'], columns='eval', values=['auc', 'lo', 'hi']).round(3).to_string())
+    per = (curves.groupby('fakes').train_s.max()/curves.groupby('fakes').epoch.max()).round(1)
+    print('seconds per epoch (training only):', per.to_dict(), '| n_train crops per epoch:', curves.groupby('fakes').n_train.first().to_dict())
+    print(f'wall {time.time() - t0:.0f} s')
+    print('\n'.join(conclusion(curves)))
+    save_fig(plot_curves(curves), 'how_far_realdata_curves.png', research=True)   # kept in the cache, never Imagens/
