@@ -1,4 +1,4 @@
-"""How far training goes on 2 CPU cores: learning curves of real vs sbi vs both (see nbs/14_how_far.ipynb).
+"""How far training goes on 2 CPU cores: learning curves of real vs sbi vs both (see nbs/15_how_far.ipynb).
 
 Runs `dfdetect.curves.how_far` on the crops and splits of a run folder (made by the chain, e.g.
 `dfdetect-run --config configs/realdata.yaml`), one model per source of fakes on the same split and seed, scoring

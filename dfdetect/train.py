@@ -83,6 +83,7 @@ def make_dls(train:pd.DataFrame, # crops to train on: path, label, video
                    batch_tfms=tfms + mode_tfms(hp.input_mode, _rgb_stats(hp.arch)))
     dev = torch.device(device)
     kw = dict(bs=max(2, min(hp.bs, len(train))), device=dev, **loader_settings(hp, dev))
+    if hp.fakes != 'real': kw['persistent_workers'] = False  # workers must see each epoch's reader (new blends)
     if hp.imbalance != 'balanced_sampler': dls = db.dataloaders(df, **kw)
     else:
         w = np.zeros(len(df))
