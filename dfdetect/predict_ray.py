@@ -13,7 +13,7 @@ from .core import *
 from .extract import make_detector
 from .extract_ray import ray_init, _import_ray, _decode_memory
 from .export import load_predictor
-from .predict import decode_video, predict_video, _result
+from .predict import decode_video, predict_video, detector_device, _result
 
 # %% auto #0
 __all__ = ['VideoPredictor', 'predict_videos_ray']
@@ -27,7 +27,7 @@ class VideoPredictor:
                  kwargs:dict, # `predict_video` options: n_frames, strategy, threshold, default, jpeg, detect_size
                 ):
         self.pred, self.kw = load_predictor(Path(model), backend, device), kwargs
-        self.det = make_detector(self.pred.face, 'auto' if backend == 'onnx' else str(self.pred.device))
+        self.det = make_detector(self.pred.face, detector_device(self.pred))
 
     def __call__(self, b:dict) -> dict:
         row = {k: v[0] for k, v in b.items()}
