@@ -13,9 +13,9 @@ import numpy as np, pandas as pd
 
 # %% auto #0
 __all__ = ['DFDetectError', 'cache_dir', 'get_run_dir', 'project_root', 'fig_dir', 'atomic_path', 'atomic_write_text',
-           'save_table', 'load_table', 'file_lock', 'make_once', 'safe_join', 'load_params', 'usable_cpus',
-           'gpu_problem', 'get_device', 'device_summary', 'set_seed', 'save_fig', 'cli_errors', 'realdata_root',
-           'parse_shard', 'take_shard']
+           'save_table', 'load_table', 'file_lock', 'make_once', 'run_lock', 'safe_join', 'load_params', 'parse_set',
+           'usable_cpus', 'gpu_problem', 'check_device', 'get_device', 'device_summary', 'set_seed', 'save_fig',
+           'cli_errors', 'realdata_root', 'parse_shard', 'take_shard', 'progress_lines', 'progress']
 
 # %% ../nbs/00_core.ipynb #6e940918
 class DFDetectError(Exception):
@@ -130,6 +130,30 @@ def make_once(folder:str|Path, # the folder the maker fills
         atomic_write_text(done, time.strftime('%Y-%m-%d %H:%M:%S'))
     return folder
 
+# %% ../nbs/00_core.ipynb #a5ebdeb7
+_HELD = set()  # run locks this process holds: taking one again (a CLI, then the library it calls) is a no-op
+
+@contextlib.contextmanager
+def run_lock(path:str|Path, # the lock file (created if missing; it records the holder's pid)
+             what:str, # what is locked, for the message: e.g. the run folder
+             wait:bool=False, # wait for the other process instead of refusing
+            ):
+    "Hold an exclusive lock on `path` for the block, or raise at once 'already running (pid N)' when another process holds it"
+    path = Path(path).resolve()
+    if path in _HELD: yield path; return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, 'a+') as f:
+        try: fcntl.flock(f, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            f.seek(0); pid = f.read().strip() or '?'
+            raise DFDetectError(f'{what}: already running (pid {pid}): another dfdetect command works on it; '
+                                f'wait for it, or stop it (lock file {path})') from None
+        _HELD.add(path)
+        try:
+            f.seek(0); f.truncate(); f.write(str(os.getpid())); f.flush()
+            yield path
+        finally: _HELD.discard(path); fcntl.flock(f, fcntl.LOCK_UN)
+
 # %% ../nbs/00_core.ipynb #1c2a829e
 def safe_join(root:str|Path, # the folder that must contain the result
               name:str, # a relative name read from a dataset file
@@ -137,7 +161,7 @@ def safe_join(root:str|Path, # the folder that must contain the result
              ) -> Path:
     "`root/name`, or a `DFDetectError` when `name` is absolute or escapes `root`"
     root = Path(root).resolve()
-    if not name or Path(name).is_absolute() or '\\' in name:
+    if not isinstance(name, str) or not name or '\x00' in name or Path(name).is_absolute() or '\\' in name:
         raise DFDetectError(f'{what or root}: entry {name!r} is not a relative file name inside {root}')
     p = (root/name).resolve()
     if root != p and root not in p.parents:
@@ -155,10 +179,24 @@ def load_params(path:str|Path|None=None, # a YAML file of parameters, or None
         path = Path(path)
         if not path.exists(): raise DFDetectError(f'{path}: parameters file not found')
         try: params = yaml.safe_load(path.read_text()) or {}
-        except yaml.YAMLError as e: raise DFDetectError(f'{path}: not valid YAML ({e})') from e
+        except yaml.YAMLError as e:
+            m = getattr(e, 'problem_mark', None)
+            where = f' at line {m.line + 1}, column {m.column + 1}' if m else ''
+            raise DFDetectError(f"{path}: not valid YAML ({getattr(e, 'problem', None) or type(e).__name__}{where})") from None
         if not isinstance(params, dict): raise DFDetectError(f'{path}: expected a mapping of parameter: value')
     params.update({k:v for k,v in overrides.items() if v is not None})
     return params
+
+# %% ../nbs/00_core.ipynb #31cc4f37
+def parse_set(s:str, # one override: 'key=value' or 'section.key=value'
+             ) -> tuple[str|None, str, object]:
+    "(section or None, key, value read as YAML) of one `--set` override; a `DFDetectError` when malformed"
+    import yaml
+    m = re.fullmatch(r'(?:([A-Za-z_]\w*)\.)?([A-Za-z_]\w*)=(.*)', s, re.S)
+    if not m: raise DFDetectError(f'--set {s!r}: expected key=value or section.key=value')
+    try: v = yaml.safe_load(m[3])
+    except yaml.YAMLError as e: raise DFDetectError(f"--set {s!r}: the value is not valid YAML ({str(e).splitlines()[0]})") from None
+    return m[1], m[2], v
 
 # %% ../nbs/00_core.ipynb #84864a10
 def usable_cpus() -> int:
@@ -188,6 +226,13 @@ def gpu_problem(hardware:str|None=None, # what the machine shows (default: `/pro
     why = '; '.join(str(x.message).strip().splitlines()[0] for x in w) or 'torch.cuda.is_available() is False'
     return (f'a GPU is present ({hw}) but torch {torch.__version__}, built for CUDA {torch.version.cuda}, cannot use it '
             f'({why}): update the NVIDIA driver or install a torch wheel built for an older CUDA')
+
+def check_device(device:str|None, # a device name from a user
+                ) -> str|None:
+    "`device` when it names a device dfdetect can use ('auto', 'cpu', 'cuda', 'cuda:N', 'mps'), else a one-line error"
+    if device is None or type(device).__name__ == 'device': return device  # None (auto) or a torch.device
+    if isinstance(device, str) and re.fullmatch(r'auto|cpu|mps|cuda(:\d+)?', device): return device
+    raise DFDetectError(f"device {device!r}: expected 'auto', 'cpu', 'cuda' or 'cuda:N'")
 
 _warned = set()
 def get_device(device:str='auto', # 'auto' picks CUDA when available, else CPU; 'cpu', 'cuda', 'cuda:1'...
@@ -278,3 +323,34 @@ def take_shard(items:list, # items in a stable order
     "The items of shard `i` out of `n`"
     i, n = parse_shard(shard)
     return list(items)[i::n]
+
+# %% ../nbs/00_core.ipynb #6e9e6f9a
+def _hms(s:float) -> str:
+    s = int(round(s)); return f'{s//3600}h{s%3600//60:02d}m' if s >= 3600 else f'{s//60}m{s%60:02d}s'
+
+def progress_lines() -> bool:
+    "Whether progress goes out as log lines (`$DFDETECT_PROGRESS=lines`, set by `dfdetect-run`) rather than a bar"
+    return os.environ.get('DFDETECT_PROGRESS') == 'lines'
+
+def _progress_lines(items, what, every_s, log):
+    n = len(items)
+    t0 = last = time.perf_counter()
+    log(f'{what}: 0/{n}')
+    for k, x in enumerate(items, 1):
+        yield x
+        now = time.perf_counter()
+        if now - last >= every_s or k == n:
+            rate, last = k/max(now - t0, 1e-9), now
+            log(f'{what}: {k}/{n} ({100*k/n:.0f}%), {rate:.2f}/s, elapsed {_hms(now - t0)}, ETA {_hms((n - k)/rate)}')
+
+def progress(items, # a sized iterable
+             what:str='items', # what the items are, for the lines
+             every_s:float=30., # seconds between two lines (the first and the last are always printed)
+             log=print, # where the lines go
+             bar:bool=True, # False: no bar and no lines
+            ):
+    "`items` wrapped to show progress: fastprogress's bar, or (in `dfdetect-run`) lines with done/total, rate and ETA"
+    if not bar or not len(items): return items
+    if progress_lines(): return _progress_lines(items, what, every_s, log)
+    from fastprogress.fastprogress import progress_bar
+    return progress_bar(items)

@@ -57,6 +57,7 @@ def _load_json(path):
     except json.JSONDecodeError as e:
         raise DFDetectError(f'{path}: not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})') from e
     except UnicodeDecodeError as e: raise DFDetectError(f'{path}: not UTF-8 text ({e})') from e
+    except RecursionError: raise DFDetectError(f'{path}: JSON nested too deeply to be a dataset file') from None
 
 # %% ../nbs/04_data.ipynb #84915b8a
 def _plain(name):
@@ -83,6 +84,9 @@ def read_dfdc_metadata(path:str|Path, # a DFDC `metadata.json`; its videos lie i
     rows, absent = [], []
     for name, e in meta.items():
         if not isinstance(e, dict): raise DFDetectError(f'{path}: entry {name!r} is not an object with a label')
+        if '\x00' in name: raise DFDetectError(f'{path}: entry {name!r} holds a NUL character, not a file name')
+        if e.get('split') is not None and not isinstance(e['split'], str):
+            raise DFDetectError(f"{path}: entry {name!r} has split {e['split']!r}, expected a string such as 'train'")
         p = folder_dir/name if _plain(name) else safe_join(folder_dir, name, str(path))
         label = str(e.get('label')).upper()
         if label not in LABELS: raise DFDetectError(f"{path}: entry {name!r} has unknown label {e.get('label')!r} (expected FAKE or REAL)")
@@ -331,6 +335,7 @@ def plot_counts(df:pd.DataFrame, # a videos table
 
 # %% ../nbs/04_data.ipynb #30e59ebd
 @call_parse
+@cli_errors
 def index_cli(data_root:str=None, # dataset root (DFDC, FaceForensics++ or Celeb-DF); default the bundled sample
               run_dir:str=None, # where videos.parquet goes; default the sample run in the cache
               kind:str='auto', # 'auto', 'dfdc', 'faceforensics' or 'celebdf'

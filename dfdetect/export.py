@@ -1,4 +1,4 @@
-"""TorchScript and ONNX files with parity checks, the safetensors weights with their config, and a loader that never unpickles
+"""A `torch.export` program and an ONNX file with parity checks, the safetensors weights with their config, and a loader that never unpickles
 
 Docs: https://dfdetect.github.io/dfdetect/export.html.md"""
 
@@ -12,11 +12,11 @@ from typing import Callable
 import numpy as np, torch, torch.nn as nn
 from fastcore.script import call_parse
 from .core import *
-from .models import load_model
+from .models import load_model, read_config
 from .luminance import encode_mode
 
 # %% auto #0
-__all__ = ['PICKLE_SUFFIXES', 'BACKENDS', 'GPU_ORT', 'CropClassifier', 'to_batch', 'export_torchscript', 'export_onnx',
+__all__ = ['PICKLE_SUFFIXES', 'BACKENDS', 'GPU_ORT', 'CropClassifier', 'to_batch', 'export_program', 'export_onnx',
            'face_settings', 'Predictor', 'load_predictor', 'export_model', 'default_model_dir', 'export_cli']
 
 # %% ../nbs/11_export.ipynb #71009cc0
@@ -58,13 +58,14 @@ def _quiet():
             warnings.simplefilter('ignore', c)
         yield
 
-def export_torchscript(model:nn.Module, # a `CropClassifier` (in eval mode)
-                       example:torch.Tensor, # an input batch on the device to trace on, uint8 [B,S,S,3], B >= 2
-                       path:str|Path, # the .pt file to write
-                      ) -> Path:
-    "Trace `model` on `example` and save it atomically as TorchScript"
-    with _quiet(), torch.no_grad(): ts = torch.jit.trace(model.eval(), example, check_trace=False)
-    with atomic_path(path) as tmp: ts.save(str(tmp))
+def export_program(model:nn.Module, # a `CropClassifier` (in eval mode)
+                   example:torch.Tensor, # an input batch on the device to export on, uint8 [B,S,S,3], B >= 2
+                   path:str|Path, # the .pt2 file to write
+                  ) -> Path:
+    "Capture `model` with `torch.export` (dynamic batch axis) and save the program atomically"
+    batch = torch.export.Dim('batch', min=1, max=65536)
+    with _quiet(), torch.no_grad(): ep = torch.export.export(model.eval(), (example,), dynamic_shapes={'x': {0: batch}})
+    with atomic_path(path) as tmp: torch.export.save(ep, str(tmp))
     return Path(path)
 
 # %% ../nbs/11_export.ipynb #1d6eba88
@@ -84,7 +85,7 @@ def export_onnx(model:nn.Module, # a `CropClassifier` (in eval mode)
 
 # %% ../nbs/11_export.ipynb #8ce779a0
 PICKLE_SUFFIXES = ('.pth', '.pt', '.pkl', '.pickle', '.bin', '.ckpt', '.tar', '.joblib', '.npy', '.npz')
-BACKENDS = ('safetensors', 'onnx', 'torchscript')
+BACKENDS = ('safetensors', 'onnx', 'torch_export')
 
 def face_settings(model_dir:str|Path, # an export folder or a model folder (run_dir/models/<name>/full)
                  ) -> dict:
@@ -150,41 +151,41 @@ def _ort_session(path:Path, dev:torch.device, asked:str='cpu'):
 
 def _files(path:Path, backend:str) -> tuple[Path, Path]:
     "(model file, folder holding config.json) of `path` for `backend`"
-    name = dict(safetensors='model.safetensors', onnx='model.onnx', torchscript='model.torchscript.pt')[backend]
+    name = dict(safetensors='model.safetensors', onnx='model.onnx', torch_export='model.pt2')[backend]
     f = path/name if path.is_dir() else path
     if not f.exists(): raise DFDetectError(f'{f}: not found ({backend} backend; expected {name} in a model folder)')
     if backend == 'safetensors' and f.name != name: raise DFDetectError(f'{f}: expected a model folder holding {name}')
     if not (f.parent/'config.json').exists(): raise DFDetectError(f'{f.parent/"config.json"}: missing beside {f.name}')
     return f, f.parent
 
-def load_predictor(path:str|Path, # a model or export folder, or a .safetensors / .onnx / TorchScript file in one
-                   backend:str='safetensors', # 'safetensors' (default), 'onnx', or 'torchscript' (must be asked for)
+def load_predictor(path:str|Path, # a model or export folder, or a .safetensors / .onnx / .pt2 file in one
+                   backend:str='safetensors', # 'safetensors' (default), 'onnx', or 'torch_export' (must be asked for)
                    device:str='cpu', # 'cpu', 'cuda', 'auto'
                   ) -> Predictor:
     "A `Predictor` from a saved or exported model; the default never unpickles anything"
     path = Path(path)
     if backend not in BACKENDS: raise DFDetectError(f'backend {backend!r}: unknown, use one of {BACKENDS}')
     if not path.exists(): raise DFDetectError(f'{path}: model not found')
-    if backend != 'torchscript' and path.is_file() and path.suffix.lower() in PICKLE_SUFFIXES:
+    if backend != 'torch_export' and path.is_file() and path.suffix.lower() in PICKLE_SUFFIXES + ('.pt2',):
         raise DFDetectError(f"{path}: refusing to load a {path.suffix} file with backend={backend!r}: pickle-based files "
                             "can run code when loaded. Give a model folder (config.json + model.safetensors), a .onnx "
-                            "file with backend='onnx', or a TorchScript file you trust with backend='torchscript'")
+                            "file with backend='onnx', or a torch.export .pt2 file you trust with backend='torch_export'")
     if backend == 'safetensors' and path.suffix == '.onnx': raise DFDetectError(f"{path}: an ONNX file, use backend='onnx'")
     f, d = _files(path, backend)
     dev = get_device(device)
-    cfg = json.loads((d/'config.json').read_text())
+    cfg = read_config(d/'config.json')
     if backend == 'safetensors':
         net, cfg = load_model(d, dev)
         fn = _torch_fn(CropClassifier(net, cfg).eval(), dev)
-    elif backend == 'torchscript':
+    elif backend == 'torch_export':
         meta = json.loads((d/'meta.json').read_text()) if (d/'meta.json').exists() else {}
-        traced = (meta.get('torchscript') or {}).get('device')
-        if traced and torch.device(traced).type != dev.type:
-            raise DFDetectError(f'{f}: traced on {traced}, it cannot run on {dev}; export again with --device {dev.type}, '
+        made = (meta.get('torch_export') or {}).get('device')
+        if made and torch.device(made).type != dev.type:
+            raise DFDetectError(f'{f}: exported on {made}, it cannot run on {dev}; export again with --device {dev.type}, '
                                 "or use backend='onnx' / 'safetensors'")
         try:
-            with _quiet(): m = torch.jit.load(str(f), map_location=dev).eval()
-        except Exception as e: raise DFDetectError(f'{f}: not a TorchScript file ({type(e).__name__}: {e})') from e
+            with _quiet(): m = torch.export.load(str(f)).module()
+        except Exception as e: raise DFDetectError(f'{f}: not a torch.export program ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""})') from e
         fn = _torch_fn(m, dev)
     else:
         sess = _ort_session(f, dev, device)
@@ -224,21 +225,21 @@ def _meta(cfg:dict, model_dir:Path, out:Path, files:dict, dev, opset:int, parity
                 input_mode=mode, rgb_stats=cfg['rgb_stats'], mode_stats=list(map(list, mode_stats(mode, cfg['rgb_stats']))),
                 output=dict(name='prob', dtype='float32', shape=['batch'], meaning='P(FAKE)'),
                 face=face_settings(model_dir), files=files, sha256={b: _sha256(out/f) for b, f in files.items()},
-                torchscript=dict(device=str(dev)) if 'torchscript' in files else None,
+                torch_export=dict(device=str(dev)) if 'torch_export' in files else None,
                 onnx=dict(opset=opset) if 'onnx' in files else None,
                 parity=parity, atol=atol, parity_inputs=n_in, versions=_versions())
 
 # %% ../nbs/11_export.ipynb #4674c0d1
 def export_model(model_dir:str|Path, # a model folder (model.safetensors + config.json)
                  out:str|Path, # the export folder to write
-                 formats:str|list='safetensors,torchscript,onnx', # which files to write
+                 formats:str|list='safetensors,onnx', # which files to write: some of safetensors, onnx, torch_export
                  crops:list|None=None, # real face crops (files or arrays) for the parity check
-                 device:str='cpu', # where the TorchScript file is traced and checked (the others are checked on CPU)
+                 device:str='cpu', # where the torch.export program is made and checked (the others are checked on CPU)
                  opset:int=17, # ONNX opset
                  atol:float=1e-4, # largest allowed difference of P(FAKE) from the PyTorch model
                  n_random:int=8, # random crops in the parity check
                 ) -> dict:
-    "Export a model folder to `out` (safetensors, TorchScript, ONNX), check parity, write meta.json; returns the meta"
+    "Export a model folder to `out` (safetensors, ONNX, torch.export), check parity, write meta.json; returns the meta"
     from dfdetect.models import predict_crops
     model_dir, out = Path(model_dir), Path(out)
     fmts = [f.strip() for f in (formats.split(',') if isinstance(formats, str) else formats) if f.strip()]
@@ -246,7 +247,7 @@ def export_model(model_dir:str|Path, # a model folder (model.safetensors + confi
     dev, cpu = get_device(device), torch.device('cpu')
     net, cfg = load_model(model_dir, cpu)
     ref, S = CropClassifier(net, cfg).eval(), cfg['img_size']
-    ref_dev = ref if dev == cpu else CropClassifier(*load_model(model_dir, dev)).eval()  # TorchScript's device
+    ref_dev = ref if dev == cpu else CropClassifier(*load_model(model_dir, dev)).eval()  # the torch.export device
     inputs = {'random': np.random.default_rng(0).integers(0, 256, (n_random, S, S, 3), dtype=np.uint8)}
     if crops is not None and len(crops): inputs['crops'] = to_batch(crops, S)
     ref_p = {d: {k: _torch_fn(m, d)(x) for k, x in inputs.items()} for d, m in {cpu: ref, dev: ref_dev}.items()}
@@ -259,10 +260,10 @@ def export_model(model_dir:str|Path, # a model folder (model.safetensors + confi
     _copy(model_dir/'config.json', out/'config.json')
     files, ex = {}, torch.from_numpy(inputs['random'][:2])
     if 'safetensors' in fmts: files['safetensors'] = _copy(model_dir/'model.safetensors', out/'model.safetensors').name
-    if 'torchscript' in fmts: files['torchscript'] = export_torchscript(ref_dev, ex.to(dev), out/'model.torchscript.pt').name
+    if 'torch_export' in fmts: files['torch_export'] = export_program(ref_dev, ex.to(dev), out/'model.pt2').name
     if 'onnx' in fmts: files['onnx'] = export_onnx(ref, ex, out/'model.onnx', opset).name
     for b, f in files.items():  # each on the device it was made for, against PyTorch on that device
-        d = dev if b == 'torchscript' else cpu
+        d = dev if b == 'torch_export' else cpu
         fn = load_predictor(out/f, b, str(d)).fn
         parity[b] = {k: float(np.abs(fn(x) - ref_p[d][k]).max()) for k, x in inputs.items()}
     worst = {f'{b} {k}': e for b, d in parity.items() for k, e in d.items() if e > atol}
@@ -291,11 +292,11 @@ def default_model_dir(run_dir:str|Path|None=None, # run folder holding models/
 def export_cli(model_dir:str=None, # model folder to export; default the run's final model (see default_model_dir)
                run_dir:str=None, # run folder; default the sample run in the cache
                out:str=None, # export folder; default run_dir/export/<model name>
-               formats:str='safetensors,torchscript,onnx', # files to write, comma separated
-               device:str='cpu', # device the TorchScript file is traced on (and runs on)
+               formats:str='safetensors,onnx', # files to write, comma separated: safetensors, onnx, torch_export
+               device:str='cpu', # device the torch.export program is made on (and runs on)
                n_check:int=16, # real face crops in the parity check
               ):
-    "Export a trained model to safetensors, TorchScript and ONNX with parity checks (see 11_export)"
+    "Export a trained model to safetensors and ONNX (and a torch.export program) with parity checks (see 11_export)"
     rd = get_run_dir(run_dir)
     md = Path(model_dir) if model_dir else default_model_dir(rd)
     name = md.parent.name if md.name == 'full' else md.name
@@ -306,7 +307,7 @@ def export_cli(model_dir:str=None, # model folder to export; default the run's f
         idx = load_table(fi)
         crops = [str(fi.parent/c) for c in idx.sample(min(n_check, len(idx)), random_state=0).crop] if len(idx) else None
     dest = Path(out) if out else rd/'export'/name
-    if 'torchscript' in formats: print(f'TorchScript traced on {device_summary(get_device(device))}')
+    if 'torch_export' in formats: print(f'torch.export program made on {device_summary(get_device(device))}')
     meta = export_model(md, dest, formats, crops, device)
     for b, f in meta['files'].items():
         e = meta['parity'][b]

@@ -6,13 +6,14 @@ Docs: https://dfdetect.github.io/dfdetect/extract.html.md"""
 
 # %% ../nbs/05_extract.ipynb #c69fdc44
 from __future__ import annotations
-import io, re, json, time, glob, collections
+import io, os, re, json, time, glob, collections
 from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 import numpy as np, pandas as pd, cv2
 from PIL import Image
 from fastcore.script import call_parse
 from .core import *
+from .core import progress as _progress  # extract_faces has a `progress` argument
 from .video import read_frames
 from .tracks import dets_table, link_tracks, crop_face
 
@@ -23,14 +24,13 @@ __all__ = ['FACE_PARAMS', 'SAMPLE_PARAMS', 'INDEX_COLUMNS', 'ENGINES', 'crop_nam
 
 # %% ../nbs/05_extract.ipynb #091f7300
 def crop_name(label:str, # 'FAKE' or 'REAL'
-              folder:str, # the video's folder (DFDC part, FF++ method...)
-              video:str, # the video key
+              video:str, # the video key: its path relative to the dataset root, unique in a videos table
               track:int, # track id
               frame:int, # video frame index
               ext:str='jpg', # 'jpg' or 'png'
              ) -> str:
-    "Crop path relative to `run_dir/faces`: `<label>/<folder>/<video stem>_t<track>_f<frame:04d>.<ext>`"
-    return f'{label}/{folder}/{Path(video).stem}_t{track}_f{frame:04d}.{ext}'
+    "Crop path relative to `run_dir/faces`: `<label>/<video key>/t<track>_f<frame:04d>.<ext>`, unique by construction"
+    return f'{label}/{video}/t{track}_f{frame:04d}.{ext}'
 
 def encode_image(img:np.ndarray, # uint8 RGB [H,W,3]
                  ext:str='.jpg', # '.jpg' (or '.jpeg') or '.png'
@@ -44,12 +44,24 @@ def encode_image(img:np.ndarray, # uint8 RGB [H,W,3]
 def write_image(img:np.ndarray, # uint8 RGB [H,W,3]
                 path:str|Path, # `.jpg` or `.png`
                 quality:int=95, # JPEG quality
+                overwrite:bool=True, # False: an existing file is an error, never replaced
                ) -> Path:
     "Encode `img` as JPEG or PNG (by the suffix of `path`) and write it atomically"
     path = Path(path)
     try: data = encode_image(img, path.suffix, quality)
     except cv2.error as e: raise DFDetectError(f'{path}: cannot encode the image ({e})') from e
-    with atomic_path(path) as tmp: tmp.write_bytes(data)
+    if overwrite:
+        with atomic_path(path) as tmp: tmp.write_bytes(data)
+        return path
+    import tempfile
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f'.{path.stem}.', suffix=f'.tmp{path.suffix}', dir=path.parent)
+    try:
+        with os.fdopen(fd, 'wb') as f: f.write(data)
+        os.chmod(tmp, 0o644)
+        os.link(tmp, path)  # atomic, and fails when the name exists: a complete file or none, never a replaced one
+    except FileExistsError: raise DFDetectError(f'{path}: exists already; a crop is never overwritten') from None
+    finally: os.unlink(tmp)
     return path
 
 # %% ../nbs/05_extract.ipynb #fa70c88c
@@ -61,12 +73,11 @@ def _is_done(faces_dir, video:str) -> bool:
     return _state(faces_dir, video, 'faces.parquet').exists() or _state(faces_dir, video, 'fail.json').exists()
 
 def _clean_started(faces_dir:Path, row):
-    "Remove what an interrupted run left of `row`'s video: crops, temporary files and its marker"
-    stem, st = Path(row.video).stem, _state(faces_dir, row.video, 'started')
-    pat = re.compile(rf'\.?{re.escape(stem)}_t\d+_f\d+\..*')
-    for d in [faces_dir/row.label/row.folder]:
-        for p in d.glob(f'*{glob.escape(stem)}_t*'):
-            if pat.fullmatch(p.name): p.unlink()
+    "Remove what an interrupted run left of `row`'s video: its crop folder (crops, temporary files) and its marker"
+    import shutil
+    st = _state(faces_dir, row.video, 'started')
+    d = Path(faces_dir)/row.label/row.video
+    if d.is_dir(): shutil.rmtree(d)
     for p in st.parent.glob(f'.{glob.escape(Path(row.video).name)}.*'): p.unlink()
     st.unlink(missing_ok=True)
 
@@ -87,6 +98,23 @@ FACE_PARAMS = dict(n_frames=32, every=None, max_size=960, thresholds=[0.6, 0.7, 
                    margin=0.3, size=224, ext='jpg', quality=95)
 _LEGACY = dict(faint_prob=None, faint_cover=0.5)  # what a params.json written before a knob existed was made with
 SAMPLE_PARAMS = dict(n_frames=8, size=128, min_face_size=40)  # test-friendly settings for the bundled sample
+_INT_MIN1 = ('n_frames', 'every', 'max_size', 'min_face_size', 'size')
+_UNIT = ('iou_thr', 'min_prob', 'min_rel_size')
+
+def _check_face_params(p:dict):
+    "A one-line error for the first value of `p` out of its range (before anything is saved or extracted)"
+    def bad(k, want): raise DFDetectError(f'{k}={p[k]!r}: {want}')
+    num = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
+    for k in _INT_MIN1:
+        if p[k] is not None and not (isinstance(p[k], int) and not isinstance(p[k], bool) and p[k] >= 1): bad(k, 'must be an integer >= 1')
+    for k in _UNIT:
+        if not (num(p[k]) and 0 <= p[k] <= 1): bad(k, 'must be a number in [0, 1]')
+    if not (num(p['scale_factor']) and 0 < p['scale_factor'] < 1): bad('scale_factor', 'must be a number in (0, 1)')
+    if not (num(p['margin']) and 0 <= p['margin'] <= 2): bad('margin', 'must be a number in [0, 2]')
+    if not (isinstance(p['quality'], int) and 1 <= p['quality'] <= 100): bad('quality', 'must be an integer in [1, 100]')
+    if not (isinstance(p['thresholds'], (list, tuple)) and len(p['thresholds']) == 3 and all(num(t) and 0 <= t <= 1 for t in p['thresholds'])):
+        bad('thresholds', 'must be three numbers in [0, 1]')
+    if p['ext'] not in ('jpg', 'png'): bad('ext', "expected 'jpg' or 'png'")
 
 def face_params(faces_dir:str|Path, # run_dir/faces
                 **params, # values of `FACE_PARAMS` keys; None = the saved value, else the default
@@ -98,8 +126,8 @@ def face_params(faces_dir:str|Path, # run_dir/faces
     with file_lock(Path(faces_dir)/'.params.lock'):
         saved = json.loads(f.read_text()) if f.exists() else None
         p = FACE_PARAMS | (_LEGACY | saved if saved else {}) | {k: v for k, v in params.items() if v is not None}
+        _check_face_params(p)  # a bad value fails here: nothing saved, no video marked failed
         p = json.loads(json.dumps(p | dict(thresholds=[float(t) for t in p['thresholds']])))
-        if p['ext'] not in ('jpg', 'png'): raise DFDetectError(f"ext={p['ext']!r}: expected 'jpg' or 'png'")
         if saved is None: atomic_write_text(f, json.dumps(p, indent=1))
         elif p != _LEGACY | saved:
             diff = {k: (saved.get(k), p[k]) for k in p if saved.get(k) != p[k]}
@@ -171,8 +199,8 @@ def save_crops(row, # a row of the videos table (video, label, folder, dataset, 
                quality:int=95, # JPEG quality
               ) -> pd.DataFrame:
     "Write the crops of `tracks` and return the video's part of the index"
-    names = [crop_name(row.label, row.folder, row.video, t.track, t.frame, ext) for t in tracks.itertuples()]
-    for n, c in zip(names, crops): write_image(c, Path(faces_dir)/n, quality)
+    names = [crop_name(row.label, row.video, t.track, t.frame, ext) for t in tracks.itertuples()]
+    for n, c in zip(names, crops): write_image(c, Path(faces_dir)/n, quality, overwrite=False)
     info = {k: getattr(row, k, None) for k in ['video', 'folder', 'dataset', 'method', 'label', 'original']}
     part = tracks.assign(crop=names, **info, width=width, height=height)[INDEX_COLUMNS]
     return part.astype({k: 'string' for k in _STR} | dict(width='int64', height='int64'))
@@ -228,7 +256,7 @@ def merge_faces(run_dir:str|Path|None=None, # the run folder holding `faces/part
         idx = idx[INDEX_COLUMNS].sort_values(['video', 'track', 'frame'], ignore_index=True)
         idx[_STR] = idx[_STR].astype(object).where(idx[_STR].notna(), None)
         dup = idx.crop[idx.crop.duplicated()]
-        if len(dup): raise DFDetectError(f'{fd}: crop {dup.iloc[0]!r} comes from two videos (same folder and file stem)')
+        if len(dup): raise DFDetectError(f'{fd}: crop {dup.iloc[0]!r} is listed twice (part files of two runs?)')
         fails = [json.loads(f.read_text()) for f in (fd/'parts').rglob('*.fail.json') if keep(f, 'fail.json')]
         fails = pd.DataFrame(fails, columns=['video', 'path', 'reason']).sort_values('video', ignore_index=True)
         save_table(idx, fd/'index.parquet'); save_table(fails, fd/'failures.parquet')
@@ -273,11 +301,17 @@ def extract_faces(data_root:str|Path|pd.DataFrame|None=None, # dataset root (DFD
                   **params, # `FACE_PARAMS` overrides (None = saved value or default)
                  ) -> dict:
     "Crop every face of every video of `data_root` into `run_dir/faces`, resuming any earlier run; return a summary"
-    from fastprogress.fastprogress import progress_bar
+    if batch_size < 1: raise DFDetectError(f'batch_size={batch_size}: must be at least 1')
+    if workers < 0: raise DFDetectError(f'workers={workers}: must be 0 (decode inline) or more')
+    rd = get_run_dir(run_dir)
+    with run_lock(rd/'faces'/'.extract.lock', f'run folder {rd}', wait=True):  # dfdetect-extract refuses instead of waiting
+        return _extract_local(data_root, rd, shard, device, batch_size, workers, progress, detector, params)
+
+def _extract_local(data_root, run_dir, shard, device, batch_size, workers, progress, detector, params) -> dict:
     videos, fd, p, plan, todo = _plan_run(data_root, run_dir, shard, params)
     if detector is None and todo: detector = make_detector(p, device, batch_size)
     st = dict.fromkeys(['done', 'failed', 'detected', 'reused', 'faces', 'crops', 'frames', 'decode_s', 'detect_s', 'crop_s'], 0)
-    t0, pb = time.perf_counter(), (progress_bar(todo) if progress and todo else todo)
+    t0, pb = time.perf_counter(), _progress(todo, 'videos', bar=progress)  # a bar, or lines with the ETA under dfdetect-run
     reads = _prefetch(lambda r: _read(r, p['n_frames'], p['every']), todo, workers)
     for r, got in zip(pb, reads):
         st_f = _state(fd, r.video, 'started')
@@ -292,7 +326,7 @@ def extract_faces(data_root:str|Path|pd.DataFrame|None=None, # dataset root (DFD
         status, n_faces, n_crops = _save_video(fd, r, frames.shape, idx, tracks, crops, p); st_f.unlink()
         st[status] += 1; st['faces'] += n_faces; st['crops'] += n_crops
         if status == 'done': st['crop_s'] += time.perf_counter() - t
-        if pb is not todo: pb.comment = f"{st['done']} done, {st['failed']} failed, {st['frames']/(time.perf_counter() - t0):.1f} frames/s"
+        if hasattr(pb, 'comment'): pb.comment = f"{st['done']} done, {st['failed']} failed, {st['frames']/(time.perf_counter() - t0):.1f} frames/s"
     reads.close()
     st['seconds'] = time.perf_counter() - t0
     st['frames_per_s'] = st['frames']/max(st['seconds'], 1e-9)
@@ -370,13 +404,24 @@ def extract_cli(data_root:str=None, # dataset root (DFDC, FaceForensics++ or Cel
         try: th = [float(x) for x in thresholds.split(',')] if thresholds else None
         except ValueError: th = []
         if th is not None and len(th) != 3: raise DFDetectError(f'--thresholds {thresholds!r}: expected three numbers p,r,o')
+        chk = {k: v for k, v in dict(n_frames=n_frames, every=every, max_size=max_size, thresholds=th, min_face_size=min_face_size,
+               scale_factor=scale_factor, iou_thr=iou_thr, min_prob=min_prob, min_rel_size=min_rel_size, margin=margin,
+               size=size, ext=ext, quality=quality).items() if v is not None}
+        try: _check_face_params(FACE_PARAMS | chk)  # up front: before a video is read or a record written
+        except DFDetectError as e:
+            k, _, rest = str(e).partition('=')
+            raise DFDetectError(f"--{k.replace('_', '-')} {rest}") from None
+        if batch_size < 1: raise DFDetectError(f'--batch-size {batch_size}: must be at least 1')
+        if workers < 0: raise DFDetectError(f'--workers {workers}: must be 0 (decode inline) or more')
+        check_device(device)
         run = extract_engine(engine)
         if address and engine != 'ray': raise DFDetectError(f'--address {address!r}: only with --engine ray')
         kw = dict(address=address) if engine == 'ray' else dict(workers=workers)
         print(f'MTCNN on {device_summary(get_device(device))}')
-        s = run(data_root, rd, shard, device, batch_size, progress=not quiet, **kw, n_frames=n_frames, every=every,
-                max_size=max_size, thresholds=th, min_face_size=min_face_size, scale_factor=scale_factor,
-                iou_thr=iou_thr, min_prob=min_prob, min_rel_size=min_rel_size, margin=margin, size=size, ext=ext, quality=quality)
+        with run_lock(rd/'faces'/'.extract.lock', f'run folder {rd}'):  # a second extraction on this folder: refused at once
+            s = run(data_root, rd, shard, device, batch_size, progress=not quiet, **kw, n_frames=n_frames, every=every,
+                    max_size=max_size, thresholds=th, min_face_size=min_face_size, scale_factor=scale_factor,
+                    iou_thr=iou_thr, min_prob=min_prob, min_rel_size=min_rel_size, margin=margin, size=size, ext=ext, quality=quality)
         print(_summary_line(s))
     from dfdetect.data import read_videos
     idx = merge_faces(rd, data_root and read_videos(data_root).video) if merge else load_table(rd/'faces'/'index.parquet')

@@ -6,12 +6,14 @@ Docs: https://dfdetect.github.io/dfdetect/luminance.html.md"""
 
 # %% ../nbs/06_luminance.ipynb #2e56a095
 from __future__ import annotations
-import copy, math
+import copy, math, warnings
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
-from fastai.vision.core import TensorImage
-from fastai.data.transforms import Normalize
-from fastai.vision.augment import imagenet_stats
+with warnings.catch_warnings():  # fastai's own layers call torch.jit.script on import, which this torch deprecates
+    warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)
+    from fastai.vision.core import TensorImage
+    from fastai.data.transforms import Normalize
+    from fastai.vision.augment import imagenet_stats
 from .core import *
 
 # %% auto #0
@@ -88,8 +90,8 @@ def mode_stats(mode:str, # one of `INPUT_MODES`
               ) -> tuple[tuple, tuple]:
     "Per-channel (mean, std) that normalise the channels of `mode`"
     mode_channels(mode)
-    m, s = torch.tensor(rgb_stats[0], dtype=torch.float64), torch.tensor(rgb_stats[1], dtype=torch.float64)
-    w = _YCC.double()
+    m, s = np.asarray(rgb_stats[0], np.float64), np.asarray(rgb_stats[1], np.float64)
+    w = np.asarray(_YCC.tolist(), np.float64)  # numpy: plain numbers, so `torch.export` traces none of this
     ym, ys = float(w[0] @ m), float(w[0] @ s)
     cb, cr = (w[1:] @ m + 0.5).tolist()
     stats = {'rgb': (m.tolist(), s.tolist()), 'y': ([ym], [ys]),

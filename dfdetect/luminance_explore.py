@@ -173,12 +173,12 @@ def ffpp_pairs(root:str|Path|None=None, # FaceForensics++ root; default `realdat
     def _make(folder):
         for r in pairs.itertuples():
             rc, fc, idx, boxes = pair_crops(root/r.original, root/r.video, n, size, detector=detector)
-            with atomic_path(folder/f'{Path(r.video).stem}.npz') as tmp:
+            with atomic_path(folder/f"{r.video.replace('/', '__')}.npz") as tmp:  # the key: FF++ methods share file stems
                 with open(tmp, 'wb') as fh: np.savez(fh, real=rc, fake=fc, idx=idx, boxes=boxes)
-    folder = make_once(cache_dir()/'luminance'/f'ffpp-pairs-v2-n{n}-s{size}', _make)
+    folder = make_once(cache_dir()/'luminance'/f'ffpp-pairs-v3-n{n}-s{size}', _make)
     metas, crops = [], []
     for r in pairs.itertuples():
-        z = np.load(folder/f'{Path(r.video).stem}.npz')
+        z = np.load(folder/f"{r.video.replace('/', '__')}.npz")
         for lab, key, orig, meth in [('REAL', r.original, None, None), ('FAKE', r.video, r.original, r.method)]:
             metas.append(pd.DataFrame(dict(pair=r.video, video=key, label=lab, method=meth, original=orig,
                                            frame=z['idx'], x1=z['boxes'][:, 0], y1=z['boxes'][:, 1],

@@ -12,8 +12,8 @@ import numpy as np, torch, torch.nn as nn
 from .core import DFDetectError, atomic_path, atomic_write_text, get_device
 
 # %% auto #0
-__all__ = ['cached_weights', 'package_weights', 'read_state_dict', 'load_weights', 'create_backbone', 'build_model',
-           'model_config', 'save_model', 'load_model', 'predict_crops']
+__all__ = ['CONFIG_KEYS', 'cached_weights', 'package_weights', 'read_state_dict', 'load_weights', 'create_backbone',
+           'build_model', 'model_config', 'save_model', 'read_config', 'load_model', 'predict_crops']
 
 # %% ../nbs/08a_models.ipynb #53b04bf4
 def cached_weights(arch:str, # timm architecture, optionally with a tag: 'resnet18', 'resnet50.a1_in1k'
@@ -173,6 +173,21 @@ def save_model(model:nn.Module, # the network built by `build_model`
     return folder
 
 # %% ../nbs/08a_models.ipynb #ad4daef4
+CONFIG_KEYS = ('arch', 'n_in', 'input_mode', 'img_size', 'rgb_stats')  # what a model's config.json must hold
+
+def _first_line(e:Exception) -> str: return f"{type(e).__name__}: {(str(e).strip().splitlines() or [''])[0][:200]}"
+
+def read_config(path:str|Path, # a model folder's config.json
+               ) -> dict:
+    "A model's config.json, or a one-line error naming the file when it is not JSON or lacks a key"
+    path = Path(path)
+    try: cfg = json.loads(path.read_text())
+    except (ValueError, UnicodeDecodeError) as e: raise DFDetectError(f'{path}: not a valid config ({_first_line(e)})') from None
+    if not isinstance(cfg, dict): raise DFDetectError(f'{path}: expected a JSON object, got {type(cfg).__name__}')
+    miss = [k for k in CONFIG_KEYS if k not in cfg]
+    if miss: raise DFDetectError(f'{path}: no {", ".join(miss)} (not a dfdetect model config)')
+    return cfg
+
 def load_model(model_dir:str|Path, # a folder written by `save_model`
                device:str='cpu', # where to put the model
               ) -> tuple[nn.Module, dict]:
@@ -181,12 +196,16 @@ def load_model(model_dir:str|Path, # a folder written by `save_model`
     d = Path(model_dir)
     for f in ('config.json', 'model.safetensors'):
         if not (d/f).exists(): raise DFDetectError(f'{d/f}: missing, {d} is not a dfdetect model folder')
-    cfg = json.loads((d/'config.json').read_text())
-    h = cfg.get('head', {})
-    model = build_model(cfg['arch'], n_in=cfg['n_in'], pretrained=False, ps=h.get('ps', 0.5), lin_ftrs=h.get('lin_ftrs'),
-                        concat_pool=h.get('concat_pool', True))
-    try: model.load_state_dict(load_file(str(d/'model.safetensors')))
-    except RuntimeError as e: raise DFDetectError(f"{d/'model.safetensors'}: does not match config.json ({e})") from e
+    cfg = read_config(d/'config.json')
+    h = cfg.get('head') or {}
+    try: model = build_model(cfg['arch'], n_in=cfg['n_in'], pretrained=False, ps=h.get('ps', 0.5), lin_ftrs=h.get('lin_ftrs'),
+                             concat_pool=h.get('concat_pool', True))
+    except DFDetectError: raise
+    except Exception as e: raise DFDetectError(f"{d/'config.json'}: cannot build {cfg['arch']!r} ({_first_line(e)})") from None
+    try: sd = load_file(str(d/'model.safetensors'))
+    except Exception as e: raise DFDetectError(f"{d/'model.safetensors'}: not a readable safetensors file ({_first_line(e)})") from None
+    try: model.load_state_dict(sd)
+    except RuntimeError as e: raise DFDetectError(f"{d/'model.safetensors'}: does not match config.json ({_first_line(e)})") from None
     return model.to(get_device(device)).eval(), cfg
 
 # %% ../nbs/08a_models.ipynb #2a9b10a2

@@ -6,20 +6,21 @@ Docs: https://dfdetect.github.io/dfdetect/predict.html.md"""
 
 # %% ../nbs/12_predict.ipynb #fa17d8f7
 from __future__ import annotations
-import sys, json, time
+import os, sys, json, time, tempfile
 from pathlib import Path
 import numpy as np, pandas as pd
 from fastcore.script import call_parse
 from .core import *
 from .video import read_frames
-from .tracks import crop_face
-from .extract import make_detector, video_faces, _prefetch
+from .tracks import crop_face, dets_table, link_tracks
+from .extract import make_detector, video_faces, shrink, _prefetch
 from .aggregate import track_scores, video_scores
 from .export import Predictor, load_predictor, default_model_dir
 
 # %% auto #0
-__all__ = ['VIDEO_EXTS', 'COLUMNS', 'default_model', 'decode_video', 'predict_video', 'plot_prediction', 'find_videos',
-           'detector_device', 'predict_videos', 'results_table', 'save_results', 'predict_cli']
+__all__ = ['FRAME_BUDGET', 'VIDEO_EXTS', 'COLUMNS', 'default_model', 'stream_faces', 'decode_video', 'predict_video',
+           'plot_prediction', 'find_videos', 'detector_device', 'predict_videos', 'results_table', 'save_results',
+           'output_prefix', 'predict_cli']
 
 # %% ../nbs/12_predict.ipynb #0e6e3c76
 def default_model(run_dir:str|Path|None=None, # the training run
@@ -29,18 +30,57 @@ def default_model(run_dir:str|Path|None=None, # the training run
     ex = get_run_dir(run_dir)/'export'/md.parent.name
     return ex if (ex/'meta.json').exists() and (ex/'model.safetensors').exists() else md
 
+# %% ../nbs/12_predict.ipynb #ca6e365e
+def stream_faces(path:str|Path, # a video file
+                 n_frames:int, # frames to sample
+                 detector, # an `MTCNN` (`extract.make_detector`)
+                 params:dict, # face parameters (`Predictor.face`): max_size, iou_thr, min_prob, min_rel_size, margin, size...
+                 as_saved:bool=True, # the crops as read back from their files (JPEG artefacts), as in training
+                 chunk:int=8, # full-size frames held at once
+                ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, float]:
+    "(tracks, their crops, the sampled frame indices, seconds spent decoding) of a video, holding `chunk` full frames at most"
+    buf, dets, crops, spent = [], [], [], [0.]
+    def flush():
+        if not buf: return
+        t = time.perf_counter()
+        idx, frames = [i for i, _ in buf], np.stack([a for _, a in buf]); buf.clear()
+        small, s = shrink(frames, params['max_size'])
+        d = dets_table(detector.detect(small), idx, s, frames.shape[2], frames.shape[1])
+        if len(d): crops.extend(video_faces(frames, idx, None, params, d, as_saved)[1])
+        dets.append(d); spent[0] += time.perf_counter() - t
+    def on_frame(i, a):
+        buf.append((i, a))
+        if len(buf) >= chunk: flush()
+    t0 = time.perf_counter()
+    _, idx = read_frames(path, n=n_frames, on_frame=on_frame)
+    flush()
+    decode_s = time.perf_counter() - t0 - spent[0]
+    d = pd.concat(dets, ignore_index=True) if dets else dets_table([], [])
+    tracks = link_tracks(d.assign(det=np.arange(len(d))), params['iou_thr'], len(idx), params['min_prob'], params['min_rel_size'])
+    size = params['size']
+    out = np.stack([crops[k] for k in tracks.det]) if len(tracks) else np.zeros((0, size, size, 3), np.uint8)
+    return tracks.drop(columns='det'), out, idx, decode_s
+
 # %% ../nbs/12_predict.ipynb #89d5c35e
 def _result(path, default:float=0.5, error:str|None=None) -> dict:
     "The result of a video without a decision (yet)"
     return dict(video=str(path), prob=float(default), label='UNKNOWN', n_frames=0, n_faces=0, n_tracks=0, error=error,
                 decode_s=0., detect_s=0., classify_s=0., total_s=0., tracks=[], frames=[])
 
+FRAME_BUDGET = 256 * 2**20  # bytes of full-size frames a video may hold in memory; a larger one is streamed
+
 def decode_video(path:str|Path, # a video file
                  n_frames:int=32, # frames to sample
+                 max_bytes:int|None=FRAME_BUDGET, # larger sampled frames are not decoded here (None: no limit)
                 ) -> tuple:
-    "(frames, indices, seconds, None) of the frames `predict_video` samples, or (None, None, seconds, error) when unreadable"
+    "(frames, indices, seconds, None) of the frames `predict_video` samples, (None, None, seconds, error) when unreadable, or (None, None, seconds, None) when too large to hold: `predict_video` then streams them"
+    from dfdetect.video import video_info
     t0 = time.perf_counter()
-    try: frames, idx = read_frames(path, n=n_frames)
+    try:
+        if max_bytes is not None:
+            info = video_info(path)
+            if min(n_frames, info['n_frames'])*info['width']*info['height']*3 > max_bytes: return None, None, time.perf_counter() - t0, None
+        frames, idx = read_frames(path, n=n_frames)
     except DFDetectError as e: return None, None, time.perf_counter() - t0, str(e)
     return frames, idx, time.perf_counter() - t0, None
 
@@ -66,9 +106,14 @@ def predict_video(path:str|Path, # a video file
         return res
     res['decode_s'] = dt
     if err is not None: return done(err)
-    res['n_frames'] = len(idx)
     detector = detector if detector is not None else make_detector(predictor.face)
-    tracks, crops = video_faces(frames, idx, detector, face, as_saved=jpeg)
+    if frames is None:  # too large to hold (4K, many frames): decoded here, a few frames at a time
+        try: tracks, crops, idx, dec = stream_faces(path, n_frames, detector, face, as_saved=jpeg)
+        except DFDetectError as e: return done(str(e))
+        res['decode_s'] += dec
+        t += dec  # detect_s below: what stream_faces did besides decoding
+    else: tracks, crops = video_faces(frames, idx, detector, face, as_saved=jpeg)
+    res['n_frames'] = len(idx)
     t1 = time.perf_counter(); res['detect_s'] = t1 - t
     if not len(tracks): return done(f'{path}: no face found in {len(idx)} frames')
     probs = predictor(crops)
@@ -149,6 +194,7 @@ def predict_videos(paths:list, # video files
                    detector=None, # an `MTCNN`; default one with the predictor's face settings
                    log=print, # called with one line per video (None: silent)
                    prefetch:int=1, # videos decoded ahead, in threads, while one is detected and classified (0: none)
+                   on_result=None, # called with each video's result as soon as it is known (e.g. to save it)
                    **kwargs, # `predict_video` options: n_frames, strategy, threshold, default, jpeg, detect_size
                   ) -> list[dict]:
     "`predict_video` on every path, decoding the next ones meanwhile; an unexpected error is recorded for its video and the others go on"
@@ -163,6 +209,7 @@ def predict_videos(paths:list, # video files
             r = predict_video(p, predictor, detector=detector, decoded=got, **kwargs)
         except Exception as e: r = _result(p, kwargs.get('default', 0.5), f'{p}: {type(e).__name__}: {e}')
         out.append(r)
+        if on_result is not None: on_result(r)
         if log: log(f"{r['prob']:.4f}  {r['label']:<7}  {r['video']}" + (f"  [{r['error']}]" if r['error'] else ''))
     reads.close()
     return out
@@ -185,38 +232,96 @@ def save_results(results:list[dict], # from `predict_videos`
     js = atomic_write_text(out.with_name(out.name + '.json'), json.dumps(results, indent=1, default=float))
     return csv, js
 
+# %% ../nbs/12_predict.ipynb #f3977caa
+def output_prefix(out:str|None=None, # `--out`: a prefix, or a folder (`dir/`, or an existing folder); None: ./predictions
+                 ) -> Path:
+    "The prefix of the result files, its folder created and checked writable before any work"
+    o = Path(out or 'predictions').expanduser()
+    if str(out or '').endswith(('/', os.sep)) or o.is_dir(): o = o/'predictions'
+    try: o.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise DFDetectError(f'--out {out}: cannot create the folder {o.parent} ({e.strerror})') from None
+    try:
+        with tempfile.NamedTemporaryFile(dir=o.parent, prefix=f'.{o.name}.', suffix='.check'): pass
+    except OSError as e: raise DFDetectError(f'--out {out}: cannot write in {o.parent} ({e.strerror})') from None
+    for f in _outputs(o).values():
+        if f.is_dir(): raise DFDetectError(f'--out {out}: {f} is a folder, not a result file')
+    return o
+
+def _outputs(o:Path) -> dict:
+    return {k: o.with_name(o.name + s) for k, s in [('csv', '.csv'), ('json', '.json'), ('partial', '.partial.jsonl')]}
+
+def _resume(partial:Path, settings:dict) -> dict:
+    "The results a killed run with the same `settings` left in `partial` ({video: result}); start it over otherwise"
+    done = {}
+    if partial.exists():
+        lines = partial.read_text().splitlines()
+        try: same = bool(lines) and json.loads(lines[0]).get('settings') == json.loads(json.dumps(settings))
+        except ValueError: same = False
+        for l in lines[1:] if same else []:
+            try: r = json.loads(l); done[r['video']] = r
+            except (ValueError, KeyError, TypeError): pass  # the line a kill cut short
+    # rewritten with the good lines only: a line cut short by a kill must not swallow the next one appended
+    atomic_write_text(partial, ''.join(json.dumps(x, default=float) + '\n' for x in [dict(settings=settings), *done.values()]))
+    return done
+
 # %% ../nbs/12_predict.ipynb #19e82a4c
 @call_parse
 @cli_errors
 def predict_cli(path:str, # a video file, or a folder searched recursively (.mp4 .avi .mov .mpg .webm .mkv)
-                model:str=None, # model or export folder, or a .onnx file; default the sample run's export or final model
-                out:str=None, # output prefix: writes <out>.csv and <out>.json (default ./predictions)
+                model:str=None, # model or export folder, or a .onnx file; default the run's export or final model
+                out:str=None, # output prefix: writes <out>.csv and <out>.json (default ./predictions); `dir/`: dir/predictions
                 n_frames:int=32, # frames per video
                 strategy:str='confident', # frame -> track aggregation: mean, median, max, topK, confident
                 device:str='auto', # 'auto', 'cpu', 'cuda'
                 threshold:float=0.5, # P(FAKE) above which a video is called FAKE
-                backend:str=None, # 'safetensors' or 'onnx' (default: by the model path), or 'torchscript'
-                run_dir:str=None, # the training run whose model is the default
+                backend:str=None, # 'safetensors' or 'onnx' (default: by the model path), or 'torch_export'
+                run_dir:str=None, # the training run whose model is the default ($DFDETECT_RUN_DIR, else <cache>/runs/sample)
                 detect_size:int=None, # longest side of the frames MTCNN sees (default: the training run's, 960)
                 engine:str='local', # 'local': this process, decoding the next video meanwhile; 'ray': Ray Data (12a_predict_ray)
                 address:str=None, # with --engine ray: the Ray cluster to join ('auto' or host:port); default a local Ray
                ):
-    "Predict P(FAKE) of a video or of every video in a folder; print and save the results (see 12_predict)"
+    "Predict P(FAKE) of a video or of every video in a folder; print and save the results as they come (see 12_predict)"
     from dfdetect.aggregate import get_strategy
-    get_strategy(strategy)
+    from dfdetect.export import BACKENDS
+    # every argument first: a mistake costs a second, not the run
+    if n_frames < 1: raise DFDetectError(f'--n-frames {n_frames}: must be at least 1')
+    if not 0 <= threshold <= 1: raise DFDetectError(f'--threshold {threshold}: must be a number in [0, 1]')
+    if detect_size is not None and detect_size < 1: raise DFDetectError(f'--detect-size {detect_size}: must be at least 1 pixel')
+    if backend is not None and backend not in BACKENDS: raise DFDetectError(f'--backend {backend!r}: use one of {", ".join(BACKENDS)}')
+    check_device(device); get_strategy(strategy)
     if engine not in ('local', 'ray'): raise DFDetectError(f"--engine {engine!r}: expected 'local' or 'ray'")
     if address and engine != 'ray': raise DFDetectError(f'--address {address!r}: only with --engine ray')
+    o = output_prefix(out)
     paths = find_videos(path)
     mp = Path(model) if model else default_model(run_dir)
     pred = load_predictor(mp, backend or ('onnx' if mp.suffix == '.onnx' else 'safetensors'), device)
-    print(f'{len(paths)} video(s); model {pred}; MTCNN on {device_summary(get_device(detector_device(pred)))}', file=sys.stderr)
-    t0 = time.perf_counter()
-    kw = dict(n_frames=n_frames, strategy=strategy, threshold=threshold, detect_size=detect_size)
-    if engine == 'ray':  # a later notebook and an optional extra (Ray): imported only when asked for
-        from dfdetect.predict_ray import predict_videos_ray
-        res = predict_videos_ray(paths, mp, pred.backend, device, address=address, **kw)
-    else: res = predict_videos(paths, pred, **kw)
-    csv, js = save_results(res, out or 'predictions')
+    files = _outputs(o)
+    with run_lock(o.with_name(f'.{o.name}.lock'), f'--out {o}'):
+        settings = dict(model=str(pred.source), backend=pred.backend, n_frames=n_frames, strategy=strategy,
+                        threshold=threshold, detect_size=detect_size)
+        done = _resume(files['partial'], settings)
+        for f in (files['csv'], files['json']): f.unlink(missing_ok=True)  # an older run's results never pass for this one's
+        todo = [p for p in paths if str(p) not in done]
+        print(f'{len(paths)} video(s); model {pred}; MTCNN on {device_summary(get_device(detector_device(pred)))}'
+              + (f'; resuming: {len(paths) - len(todo)} done before' if done else ''), file=sys.stderr)
+        t0 = time.perf_counter()
+        kw = dict(n_frames=n_frames, strategy=strategy, threshold=threshold, detect_size=detect_size)
+        with open(files['partial'], 'a') as part:
+            def save(r):
+                part.write(json.dumps(r, default=float) + '\n'); part.flush(); os.fsync(part.fileno())
+            try:
+                if engine == 'ray':  # a later notebook and an optional extra (Ray): imported only when asked for
+                    from dfdetect.predict_ray import predict_videos_ray
+                    for r in predict_videos_ray(todo, mp, pred.backend, device, address=address, **kw): save(r)
+                else: predict_videos(todo, pred, on_result=save, **kw)
+            except KeyboardInterrupt:
+                print(f'interrupted: the finished videos are in {files["partial"]}; the same command resumes', file=sys.stderr)
+                sys.exit(130)
+        done |= _resume(files['partial'], settings)
+        res = [done[str(p)] for p in paths]
+        csv, js = save_results(res, o)
+        files['partial'].unlink()
     n_err = sum(r['error'] is not None for r in res)
     print(f'{len(res)} video(s) in {time.perf_counter() - t0:.1f} s ({n_err} without a decision) -> {csv}, {js}',
           file=sys.stderr)
+    if n_err == len(res): raise DFDetectError(f'no video got a decision ({n_err} of {len(res)}; the reasons are in {csv})')

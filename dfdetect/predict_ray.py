@@ -22,7 +22,7 @@ __all__ = ['VideoPredictor', 'predict_videos_ray']
 class VideoPredictor:
     "Ray Data actor: a model and an MTCNN, loaded once, that predict the videos handed to them, one per call"
     def __init__(self, model:str, # model or export folder, or a .onnx file
-                 backend:str, # 'safetensors', 'onnx' or 'torchscript'
+                 backend:str, # 'safetensors', 'onnx' or 'torch_export'
                  device:str, # the actor's device ('cuda': the GPU Ray gave it)
                  kwargs:dict, # `predict_video` options: n_frames, strategy, threshold, default, jpeg, detect_size
                 ):
@@ -39,7 +39,7 @@ class VideoPredictor:
 
 def _decode_task(row:dict, n_frames:int) -> dict:
     "Ray Data task (CPU): the frames `predict_video` samples from `row`'s video, or why it could not be read"
-    try: frames, idx, dt, err = decode_video(row['path'], n_frames)
+    try: frames, idx, dt, err = decode_video(row['path'], n_frames, max_bytes=None)  # a task holds its frames (Ray budgets its memory)
     except Exception as e: frames, idx, dt, err = None, None, 0., f"{row['path']}: {type(e).__name__}: {e}"
     if err is not None: frames, idx = np.zeros((0, 0, 0, 3), np.uint8), np.zeros(0, np.int64)
     return row | dict(frames=frames, idx=idx, decode_s=dt, error=err or '')
@@ -47,7 +47,7 @@ def _decode_task(row:dict, n_frames:int) -> dict:
 # %% ../nbs/12a_predict_ray.ipynb #7399cbc5
 def predict_videos_ray(paths:list, # video files (on a cluster: paths every machine can read)
                        model:str|Path, # model or export folder, or a .onnx file (readable by every machine)
-                       backend:str='safetensors', # 'safetensors', 'onnx' or 'torchscript'
+                       backend:str='safetensors', # 'safetensors', 'onnx' or 'torch_export'
                        device:str='auto', # 'auto' (a GPU per actor when the cluster has GPUs), 'cpu' or 'cuda'
                        address:str|None=None, # Ray cluster to join ('auto', 'host:port'); None: a local Ray on this machine
                        actors:int|None=None, # predictor actors; None: one per GPU, or one per two CPUs

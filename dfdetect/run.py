@@ -6,10 +6,11 @@ Docs: https://dfdetect.github.io/dfdetect/run.html.md"""
 
 # %% ../nbs/13_run.ipynb #0b23732d
 from __future__ import annotations
-import os, json, time, hashlib
+import os, sys, ast, json, time, hashlib, difflib
 from pathlib import Path
 from fastcore.script import call_parse
-from .core import DFDetectError, atomic_write_text, load_params, project_root, cli_errors
+from .core import (DFDetectError, atomic_write_text, load_params, project_root, cli_errors, get_run_dir,
+                           parse_set, check_device, run_lock)
 
 # %% auto #0
 __all__ = ['STAGES', 'find_nbs', 'stage_params', 'apply_overrides', 'check_params', 'run_stage', 'run_chain', 'run_cli']
@@ -48,29 +49,88 @@ def apply_overrides(params:dict, # parameters to update (a copy is returned)
                     sets:list[str], # ['key=value', 'stage.key=value', ...]
                    ) -> dict:
     "`params` updated with `key=value` overrides, values parsed as YAML"
-    import yaml, copy
-    params = copy.deepcopy(params)
+    import copy
+    params, names = copy.deepcopy(params), [s for s, _ in STAGES]
     for s in sets or []:
-        if '=' not in s: raise DFDetectError(f'--set {s!r}: expected key=value or stage.key=value')
-        k, v = s.split('=', 1)
-        v = yaml.safe_load(v)
-        if '.' in k:
-            st, k = k.split('.', 1)
-            params.setdefault(st, {})[k] = v
-        else: params[k] = v
+        st, k, v = parse_set(s)
+        if st is None and k in names: raise DFDetectError(f'--set {s!r}: {k} is a stage section; use {k}.<key>=value')
+        if st is not None and st not in names:
+            raise DFDetectError(f'--set {s!r}: {st!r} is not a stage; stages are {names}')
+        if st is None: params[k] = v
+        else:
+            if not isinstance(params.get(st) or {}, dict): raise DFDetectError(f'--set {s!r}: {st} is not a section')
+            params[st] = (params.get(st) or {}) | {k: v}
     return params
 
 # %% ../nbs/13_run.ipynb #a164ba18
+_NUMBER_KEYS = dict(n_frames=int, every=int, max_size=int, size=int, margin=float, max_per_video=int, patience=int,
+                    pct_start=float, num_workers=int)  # keys whose notebook default is None but which take a number
+_DEVICE_KEYS = ('device', 'trace_device')
+
+def _kind(default:str, key:str):
+    "The type a value of `key` must have, from the notebook's default (source text); None: anything"
+    try: d = ast.literal_eval(default)
+    except (ValueError, SyntaxError): return None
+    if d is None: return _NUMBER_KEYS.get(key)
+    return bool if isinstance(d, bool) else int if isinstance(d, int) else float if isinstance(d, float) else \
+           str if isinstance(d, str) else list if isinstance(d, (list, tuple)) else dict if isinstance(d, dict) else None
+
+def _check_value(where:str, key:str, v, default:str):
+    "A one-line error when `v` does not have the type of the notebook's `default` for `key`"
+    if v is None: return
+    if key in _DEVICE_KEYS:
+        try: check_device(v)
+        except DFDetectError as e: raise DFDetectError(f'{where}: {e}') from None
+        return
+    k = _kind(default, key)
+    if k is None: return
+    if k is float and isinstance(v, str):  # YAML reads 1e-4 (no dot) as a string
+        try: float(v); return
+        except ValueError: pass
+    ok = isinstance(v, bool) if k is bool else isinstance(v, int) and not isinstance(v, bool) if k is int else \
+         isinstance(v, (int, float)) and not isinstance(v, bool) if k is float else isinstance(v, (list, tuple)) if k is list \
+         else isinstance(v, k)
+    if not ok: raise DFDetectError(f'{where}: {key}={v!r} should be {dict(bool="true or false", int="an integer", float="a number", str="a string", list="a list", dict="a mapping")[k.__name__]} (the notebook\'s default: {default})')
+
 def check_params(params:dict, # a parameters dictionary (e.g. a loaded YAML file)
                  nbs:str|Path|None=None, # folder of the stage notebooks
+                 what:str='parameters', # where `params` came from, for the errors
                 ) -> dict:
-    "The parameters each stage would get from `params`; raises naming the stage and key a notebook does not declare"
+    "The parameters each stage would get from `params`; a one-line error for an unknown section or key, or a wrong type"
     import papermill as pm
-    nbs = find_nbs(nbs)
-    return {name: stage_params(params, name, set(pm.inspect_notebook(str(nbs/nb)))) for name, nb in STAGES}
+    nbs, names = find_nbs(nbs), [s for s, _ in STAGES]
+    decl = {name: pm.inspect_notebook(str(nbs/nb)) for name, nb in STAGES}
+    glob = {k: d['default'] for name in names for k, d in decl[name].items()}
+    for k, v in params.items():
+        if k in names:
+            if not isinstance(v, dict) and v is not None: raise DFDetectError(f'{what}: {k}: should be a section (key: value), got {v!r}')
+        elif k not in glob:
+            near = difflib.get_close_matches(k, names + sorted(glob), 1)
+            raise DFDetectError(f"{what}: unknown key or section {k!r}" + (f" (did you mean {near[0]!r}?)" if near else '') +
+                                f"; sections are {names}")
+        else: _check_value(what, k, v, glob[k])
+    out = {}
+    for name in names:
+        try: out[name] = stage_params(params, name, set(decl[name]))
+        except DFDetectError as e: raise DFDetectError(f'{what}: {e}') from None
+        for k, v in (params.get(name) or {}).items(): _check_value(f'{what}: {name}', k, v, decl[name][k]['default'])
+    return out
 
 # %% ../nbs/13_run.ipynb #d5f24938
 def _hash(d): return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+class _Prefixed:
+    "A text stream that writes each complete line to `out` with a prefix"
+    def __init__(self, out, prefix): self.out, self.prefix, self.buf = out, prefix, ''
+    def write(self, s):
+        self.buf += s.replace('\r', '\n')
+        *lines, self.buf = self.buf.split('\n')
+        for l in lines:
+            if l.strip(): self.out.write(f'{self.prefix}{l}\n')
+        self.out.flush()
+    def flush(self):
+        if self.buf.strip(): self.out.write(f'{self.prefix}{self.buf}\n'); self.out.flush()
+        self.buf = ''
 
 def run_stage(name:str, # stage name
               nb:Path, # the stage notebook
@@ -79,6 +139,7 @@ def run_stage(name:str, # stage name
               force:bool=False, # run even if done with the same parameters
               kernel:str|None='python3', # Jupyter kernel name
               log=print, # where progress lines go
+              stream=sys.stdout, # where the stage's own output lines go, prefixed with its name (None: not shown)
              ) -> str:
     "Run one stage notebook with papermill unless already done; 'done', 'ran', or raise naming the executed notebook"
     import papermill as pm
@@ -91,12 +152,21 @@ def run_stage(name:str, # stage name
     out_dir.mkdir(parents=True, exist_ok=True)
     log(f'[{name}] running {nb.name} with {sp}')
     t0 = time.time()
+    from traitlets.config import Config
+    out = _Prefixed(stream, f'[{name}] ') if stream is not None else None
+    env = os.environ.get('DFDETECT_PROGRESS')
+    os.environ['DFDETECT_PROGRESS'] = 'lines'  # the kernel inherits it: progress as lines, see core.progress
     try: pm.execute_notebook(str(nb), str(out_nb), parameters=sp, cwd=str(nb.parent), kernel_name=kernel,
-                             progress_bar=False)
+                             progress_bar=False, stdout_file=out, stderr_file=out,
+                             config=Config({'KernelManager': {'transport': 'ipc'}}))
     except Exception as e:
         msg = str(e).strip().splitlines()
         raise DFDetectError(f"stage '{name}' failed: {msg[-1] if msg else type(e).__name__}\n"
                             f"  the executed notebook with the traceback: {out_nb}") from None
+    finally:
+        if out is not None: out.flush()
+        if env is None: os.environ.pop('DFDETECT_PROGRESS', None)
+        else: os.environ['DFDETECT_PROGRESS'] = env
     atomic_write_text(marker, json.dumps(dict(stage=name, hash=h, params=sp, seconds=round(time.time()-t0, 1)), default=str))
     log(f'[{name}] done in {time.time()-t0:.0f}s -> {out_nb}')
     return 'ran'
@@ -107,36 +177,37 @@ def run_chain(params:dict, # parameters (see `load_params`)
               force:bool=False, # redo every stage
               from_stage:str|None=None, # redo this stage and the ones after it
               nbs:str|Path|None=None, # folder of the stage notebooks
-              log=print,
+              log=print, # where the stage start and end lines go
+              what:str='parameters', # where `params` came from, for errors
              ) -> dict:
     "Run the stages in order, resuming after the last finished one; returns {stage: 'ran'|'done'}"
-    from dfdetect.core import get_run_dir
-    rd = get_run_dir(params.get('run_dir') or 'runs/sample').resolve()
+    nbs = find_nbs(nbs)
+    names = [s for s, _ in STAGES]
+    todo = stages or names
+    bad = set(todo) - set(names) | ({from_stage} - set(names) if from_stage else set())
+    if bad: raise DFDetectError(f'unknown stage(s) {sorted(bad)}; stages are {names}')
+    check_params(params, nbs, what)  # a typo or a wrong type fails now, not after hours of the stages before it
+    rd = get_run_dir(params.get('run_dir')).resolve()  # the one default of every command: $DFDETECT_RUN_DIR, else the cache's
     params = {**params, 'run_dir': str(rd)}
     if params.get('data_root') is not None:  # relative to where the run starts; a missing folder fails before any stage
         dr = Path(params['data_root']).expanduser().resolve()
         if not dr.exists(): raise DFDetectError(f'{dr}: data_root not found (given as {params["data_root"]!r})')
         params['data_root'] = str(dr)
     os.environ.setdefault('DFDETECT_FIGS', str(rd/'figures'))
-    nbs = find_nbs(nbs)
-    names = [s for s, _ in STAGES]
-    todo = stages or names
-    bad = set(todo) - set(names) | ({from_stage} - set(names) if from_stage else set())
-    if bad: raise DFDetectError(f'unknown stage(s) {sorted(bad)}; stages are {names}')
-    check_params(params, nbs)  # a typo in the file fails now, not after hours of the stages before it
     res, redo = {}, force
-    for name, nb in STAGES:
-        if name not in todo: continue
-        redo = redo or name == from_stage
-        res[name] = run_stage(name, nbs/nb, params, rd/'chain', force=redo, log=log)
+    with run_lock(rd/'.chain.lock', f'run folder {rd}'):
+        for name, nb in STAGES:
+            if name not in todo: continue
+            redo = redo or name == from_stage
+            res[name] = run_stage(name, nbs/nb, params, rd/'chain', force=redo, log=log)
     return res
 
 # %% ../nbs/13_run.ipynb #7715cbd7
 @call_parse
 @cli_errors
 def run_cli(config:str=None, # YAML parameters file (see configs/)
-            run_dir:str=None, # output folder (default: runs/sample, or the file's run_dir)
-            set:str=None, # comma-free overrides, space separated: "train.epochs=3 device=cuda"
+            run_dir:str=None, # output folder (default: the file's run_dir, else $DFDETECT_RUN_DIR, else <cache>/runs/sample)
+            set:str=None, # overrides, space separated: "train.epochs=3 device=cuda train.archs=[resnet18,resnet34]"
             stages:str=None, # comma separated subset of stages
             from_stage:str=None, # redo from this stage on
             force:bool=False, # redo every stage
@@ -145,8 +216,9 @@ def run_cli(config:str=None, # YAML parameters file (see configs/)
     "Run the dfdetect chain headless with papermill"
     params = apply_overrides(load_params(config, run_dir=run_dir), (set or '').split())
     t0 = time.time()
-    res = run_chain(params, stages=stages.split(',') if stages else None, force=force, from_stage=from_stage, nbs=nbs)
-    rd = Path(params.get('run_dir') or 'runs/sample').resolve()
+    res = run_chain(params, stages=stages.split(',') if stages else None, force=force, from_stage=from_stage, nbs=nbs,
+                    what=config or 'dfdetect-run')
+    rd = get_run_dir(params.get('run_dir')).resolve()
     print(f'chain finished in {time.time()-t0:.0f}s: ' + ', '.join(f'{k} {v}' for k, v in res.items()))
     for what, p in [('executed notebooks', rd/'chain'), ('metrics', rd), ('figures', os.environ.get('DFDETECT_FIGS')),
                     ('models', rd/'models'), ('export', rd/'export')]: print(f'{what:>18}: {p}')

@@ -10,7 +10,7 @@ import os, json, string
 from pathlib import Path
 import numpy as np, pandas as pd, cv2
 from fastcore.script import call_parse
-from .core import DFDetectError, cache_dir, make_once, atomic_write_text, save_table
+from .core import DFDetectError, cache_dir, make_once, atomic_write_text, save_table, cli_errors
 from .video import write_video, video_info
 from .detect import MTCNN
 
@@ -351,6 +351,7 @@ def check_dfdc(root:str|Path, # folder holding dfdc_train_part_K/metadata.json
 
 # %% ../nbs/03_sample.ipynb #00046f4b
 @call_parse
+@cli_errors
 def sample_cli(out:str=None, # folder for the sample; default `$DFDETECT_SAMPLE`, else the cache
                seed:int=0, # seed of the sample
                force:bool=False, # make it again even when it exists

@@ -194,6 +194,7 @@ def plot_folds(splits:pd.DataFrame, # the output of `make_splits`
 
 # %% ../nbs/07_splits.ipynb #af10a88d
 @call_parse
+@cli_errors
 def split_cli(run_dir:str=None, # run folder holding faces/index.parquet or videos.parquet
               n_folds:int=5, # cross-validation folds
               test_frac:float=0.2, # about this share of the groups is held out as the test set

@@ -135,9 +135,10 @@ def fit_model(learn, # from `make_learner`
         elif hp.policy == 'flat_cos': learn.fit_flat_cos(n, lr, **kw)
         else: learn.fit(n, lr, wd=hp.wd, cbs=cbs)
     log = lambda f: [CSVLogger(f)] if _rank() == 0 else []  # under DDP one process writes the history
-    if hp.freeze_epochs: _fit(hp.freeze_epochs, lr, log('history_frozen.csv'))
-    learn.unfreeze()
-    if hp.epochs: _fit(hp.epochs, slice(lr / hp.lr_mult, lr), log('history.csv') + list(cbs or []))
+    with learn.no_bar() if progress_lines() else contextlib.nullcontext():  # under dfdetect-run: one line per epoch
+        if hp.freeze_epochs: _fit(hp.freeze_epochs, lr, log('history_frozen.csv'))
+        learn.unfreeze()
+        if hp.epochs: _fit(hp.epochs, slice(lr / hp.lr_mult, lr), log('history.csv') + list(cbs or []))
     return lr
 
 # %% ../nbs/08_train.ipynb #2c731170
@@ -304,10 +305,9 @@ def cross_validate(crops:pd.DataFrame, # from `training_crops` (with fold and pa
     all_folds = sorted(int(k) for k in set(crops.fold) - {-1})
     folds = all_folds if folds is None else [int(k) for k in folds]
     if set(folds) - set(all_folds): raise DFDetectError(f'folds={folds}: the splits have folds {all_folds}')
-    for hp in specs:
-        for k in folds:
-            train_model(crops[~crops.fold.isin([k, -1])], crops[crops.fold == k], hp, rd/'models'/hp.name/f'fold{k}',
-                        device, fold=k, force=force)
+    for hp, k in progress([(hp, k) for hp in specs for k in folds], 'cross-validation models', 0, bar=progress_lines()):
+        train_model(crops[~crops.fold.isin([k, -1])], crops[crops.fold == k], hp, rd/'models'/hp.name/f'fold{k}',
+                    device, fold=k, force=force)
     cv = collect_metrics(rd, 'cv')
     if _rank() == 0 and len(cv): save_table(cv, rd/'cv_metrics.csv'); save_table(cv_summary(cv), rd/'cv_summary.csv')
     return cv
@@ -316,6 +316,7 @@ def cross_validate(crops:pd.DataFrame, # from `training_crops` (with fold and pa
 def plot_cv(cv:pd.DataFrame, # from `cross_validate`
            ):
     "Per-fold bars and mean ± std of each metric, per model"
+    import matplotlib.pyplot as plt
     fig, axs = plt.subplots(1, len(METRICS), figsize=(4.2 * len(METRICS), 3.2))
     models = sorted(cv.model.unique())
     for ax, m in zip(axs, METRICS):
@@ -340,7 +341,7 @@ def train_final(crops:pd.DataFrame, # from `training_crops`
                ) -> pd.DataFrame:
     "Train each model on all non-test crops, predict the test crops; write and return test_metrics.csv"
     rd = Path(run_dir)
-    for hp in specs:
+    for hp in progress(specs, 'final models', 0, bar=progress_lines()):
         train_model(crops[crops.fold != -1], crops[crops.fold == -1], hp, rd/'models'/hp.name/'full', device, -1, force)
     tm = collect_metrics(rd, 'test')
     if _rank() == 0 and len(tm): save_table(tm, rd/'test_metrics.csv')
@@ -362,6 +363,7 @@ def train_run(params:dict, # run keys (RUN_KEYS) and TrainParams knobs
              ) -> dict:
     "Cross-validate and train the final models as `params` say; returns dict(cv, summary, test, specs)"
     run, specs = _split(params, strict, what)
+    check_device(run.get('device'))
     rd = get_run_dir(run.get('run_dir'))
     crops = training_crops(rd, run.get('data_root'), run.get('n_folds') or 5)
     dev, force = run.get('device') or 'auto', bool(run.get('force'))
@@ -396,7 +398,6 @@ def cli_params(config:str|None=None, # YAML file: run keys at the top level, kno
                **overrides, # named overrides (None values ignored)
               ) -> dict:
     "The parameters of `dfdetect-train`: a YAML file, its `train:` section, then overrides"
-    import yaml
     raw = load_params(config)
     known = set(RUN_KEYS) | set(TrainParams.names())
     p = {k: v for k, v in raw.items() if k in known}
@@ -406,9 +407,10 @@ def cli_params(config:str|None=None, # YAML file: run keys at the top level, kno
     if bad: raise DFDetectError(f'{config}: unknown key(s) under train: {sorted(bad)}')
     p.update(sec)
     for s in sets or []:
-        k, eq, v = s.partition('=')
-        if not eq or k not in known: raise DFDetectError(f'--set {s!r}: expected knob=value with a knob of {sorted(known)}')
-        p[k] = yaml.safe_load(v)
+        sec, k, v = parse_set(s)  # the parser dfdetect-run uses
+        if sec not in (None, 'train') or k not in known:
+            raise DFDetectError(f'--set {s!r}: expected knob=value (or train.knob=value) with a knob of {sorted(known)}')
+        p[k] = v
     p.update({k: v for k, v in overrides.items() if v is not None})
     return p
 
@@ -429,8 +431,9 @@ def train_cli(config:str=None, # YAML parameters (see configs/train_sample.yaml)
              ):
     "Cross-validate timm backbones on the run's face crops, then train the final models (see 08_train)"
     import sys
-    fl = None if folds in (None, 'all') else [] if folds == 'none' else [int(k) for k in folds.split(',')]
     try:
+        try: fl = None if folds in (None, 'all') else [] if folds == 'none' else [int(k) for k in folds.split(',')]
+        except ValueError: raise DFDetectError(f"--folds {folds!r}: expected comma-separated fold numbers, 'all' or 'none'") from None
         p = cli_params(config, (set or '').split(), run_dir=run_dir, data_root=data_root, epochs=epochs,
                        img_size=img_size, bs=bs, device=device, archs=archs.split(',') if archs else None)
         if folds is not None: p['folds'] = fl

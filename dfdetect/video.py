@@ -72,7 +72,9 @@ def _open(path:str|Path, # a video file
     try: c = av.open(str(path))
     except (av.FFmpegError, OSError) as e: raise VideoReadError(f'{path}: cannot open as a video ({e})') from e
     try:
-        if not c.streams.video: raise VideoReadError(f'{path}: no video stream (streams: {list(c.streams) or "none"})')
+        if not c.streams.video:
+            kinds = ', '.join(s.type for s in c.streams) or 'none'
+            raise VideoReadError(f'{path}: no video stream (it holds: {kinds})')
         s = c.streams.video[0]
         s.thread_type = 'AUTO'
         yield c, s
@@ -153,26 +155,37 @@ def read_frames(path:str|Path, # a video file
                 every:int|None=None, # take every `every`-th frame instead of `n` frames
                 max_size:int|None=None, # longest side after downscaling; None keeps the full size
                 decode_all:bool=False, # decode every frame, even the unwanted non-reference ones (same frames, slower)
-               ) -> tuple[np.ndarray, np.ndarray]:
-    "RGB frames uint8 `[k,H,W,3]` and their int64 indices `[k]`, decoded sequentially"
+                on_frame=None, # called as `on_frame(index, frame)` for each frame, which is then not kept (frames: None)
+               ) -> tuple[np.ndarray|None, np.ndarray]:
+    "RGB frames uint8 `[k,H,W,3]`, upright, and their int64 indices `[k]`, decoded sequentially"
     path = Path(path)
     n_total = video_info(path)['n_frames']  # a separate open: counting packets consumes the stream
     want = frame_indices(n_total, n, every)
     order = None if decode_all or every == 1 else _display_order(path, n_total)
     if order is not None:
-        try: return _read_frames(path, n_total, want, every, max_size, order)
+        try: return _read_frames(path, n_total, want, every, max_size, order, on_frame)
         except _Fallback: pass
-    return _read_frames(path, n_total, want, every, max_size, None)
+    return _read_frames(path, n_total, want, every, max_size, None, on_frame)
 
-def _read_frames(path:Path, n_total:int, want:np.ndarray, every:int|None, max_size:int|None, order:dict|None):
+def _upright(a:np.ndarray, # a decoded frame [H,W,3], as stored
+             rotation:float, # its display rotation: degrees counterclockwise (`VideoFrame.rotation`)
+            ) -> np.ndarray:
+    "The frame as a player shows it: turned by its display matrix (phone videos are often stored sideways)"
+    k = int(round((rotation or 0)/90)) % 4
+    return np.ascontiguousarray(np.rot90(a, k)) if k else a
+
+def _read_frames(path:Path, n_total:int, want:np.ndarray, every:int|None, max_size:int|None, order:dict|None, on_frame=None):
     "`read_frames` with the frame positions `want` decided; `order` (from `_display_order`) skips unwanted non-reference frames"
     keep, last, got, out = set(want.tolist()), int(want[-1]), [], None
     def _keep(frame, i):
         nonlocal out
-        if out is None: out = np.empty((len(want), *_out_size(frame.width, frame.height, max_size)[::-1], 3), np.uint8)
-        h, w = out.shape[1:3]
-        out[len(got)] = frame.to_ndarray(format='rgb24', width=w, height=h,
-                                         interpolation='AREA' if (w, h) != (frame.width, frame.height) else None)
+        w, h = _out_size(frame.width, frame.height, max_size)
+        a = _upright(frame.to_ndarray(format='rgb24', width=w, height=h,
+                                      interpolation='AREA' if (w, h) != (frame.width, frame.height) else None), frame.rotation)
+        if on_frame is not None: on_frame(i, a)
+        else:
+            if out is None: out = np.empty((len(want), *a.shape), np.uint8)
+            out[len(got)] = a
         got.append(i)
     with _open(path) as (c, s):
         i, frame = -1, None
@@ -190,5 +203,5 @@ def _read_frames(path:Path, n_total:int, want:np.ndarray, every:int|None, max_si
             raise VideoReadError(f'{path}: corrupt or truncated video, decoding failed after {i+1} frames ({e})') from e
     if order is not None and got != want.tolist(): raise _Fallback
     if not got: raise VideoReadError(f'{path}: no frame could be decoded (expected {n_total})')
-    if len(got) < len(want): out = out[:len(got)].copy()
+    if out is not None and len(got) < len(want): out = out[:len(got)].copy()
     return out, np.array(got, np.int64)
