@@ -128,8 +128,11 @@ def build_model(arch:str, # timm architecture
                 **kwargs, # passed to `create_backbone` (pretrained, weights, download...)
                ) -> nn.Sequential:
     "fastai-style `nn.Sequential(TimmBody, head)` on a timm backbone, with one output logit (FAKE)"
-    from fastai.vision.learner import TimmBody, create_head
-    from fastai.torch_core import apply_init
+    import warnings
+    with warnings.catch_warnings():  # fastai's layers call torch.jit.script on import, which this torch deprecates
+        warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)
+        from fastai.vision.learner import TimmBody, create_head
+        from fastai.torch_core import apply_init
     bb = create_backbone(arch, n_in=n_in, **kwargs)
     body = TimmBody(bb)
     head = create_head(bb.num_features, 1, lin_ftrs=lin_ftrs, ps=ps, pool=body.needs_pool, concat_pool=concat_pool)

@@ -157,7 +157,7 @@ def run_stage(name:str, # stage name
     env = os.environ.get('DFDETECT_PROGRESS')
     os.environ['DFDETECT_PROGRESS'] = 'lines'  # the kernel inherits it: progress as lines, see core.progress
     try: pm.execute_notebook(str(nb), str(out_nb), parameters=sp, cwd=str(nb.parent), kernel_name=kernel,
-                             progress_bar=False, stdout_file=out, stderr_file=out,
+                             progress_bar=False, stdout_file=out, stderr_file=out, start_timeout=600,  # a busy machine starts kernels slowly
                              config=Config({'KernelManager': {'transport': 'ipc'}}))
     except Exception as e:
         msg = str(e).strip().splitlines()
