@@ -278,8 +278,10 @@ def _plan_run(data_root, run_dir, shard:str|None, params:dict) -> tuple:
     p = face_params(fd, **params)
     plan = plan_groups(videos, shard)
     todo = [r for r in plan.itertuples() if not _is_done(fd, r.video)]
-    for r in todo:
-        if _state(fd, r.video, 'started').exists(): _clean_started(fd, r)
+    for r in plan.itertuples():  # markers of a run killed before it could remove them
+        if not _state(fd, r.video, 'started').exists(): continue
+        if _is_done(fd, r.video): _state(fd, r.video, 'started').unlink()  # killed between its part and the unlink: complete
+        else: _clean_started(fd, r)
     return videos, fd, p, plan, todo
 
 def _save_video(fd, r, shape, idx, tracks, crops, p:dict) -> tuple[str, int, int]:

@@ -156,6 +156,7 @@ def ffpp_pairs(root:str|Path|None=None, # FaceForensics++ root; default `realdat
                n:int=8, # frames per pair
                size:int=224, # crop side
                detector=None, # passed to `pair_crops`
+               max_pairs:int|None=None, # at most this many pairs, spread over the methods, the smallest files first; None: all
               ) -> tuple[pd.DataFrame, np.ndarray]:
     "(table of the crops: pair (the fake's key), video, label, method, original, frame, box; crops [N,S,S,3]) of FF++ same-scene pairs"
     from dfdetect.data import read_faceforensics
@@ -170,12 +171,16 @@ def ffpp_pairs(root:str|Path|None=None, # FaceForensics++ root; default `realdat
         df = read_faceforensics(root)
     pairs = df[(df.label == 'FAKE') & df.original.isin(df.video)].sort_values('video')
     if not len(pairs): raise DFDetectError(f'{root}: no manipulated video whose original is present')
+    if max_pairs is not None and len(pairs) > max_pairs:  # round robin over the methods, cheapest (smallest files) first
+        cost = pairs.path.map(lambda p: Path(p).stat().st_size) + pairs.original.map(lambda v: (root/v).stat().st_size)
+        rank = pairs.assign(cost=cost.values).sort_values(['cost', 'video']).groupby('method').cumcount()
+        pairs = pairs.loc[rank.sort_values(kind='stable').index[:max_pairs]].sort_values('video')
     def _make(folder):
         for r in pairs.itertuples():
             rc, fc, idx, boxes = pair_crops(root/r.original, root/r.video, n, size, detector=detector)
             with atomic_path(folder/f"{r.video.replace('/', '__')}.npz") as tmp:  # the key: FF++ methods share file stems
                 with open(tmp, 'wb') as fh: np.savez(fh, real=rc, fake=fc, idx=idx, boxes=boxes)
-    folder = make_once(cache_dir()/'luminance'/f'ffpp-pairs-v3-n{n}-s{size}', _make)
+    folder = make_once(cache_dir()/'luminance'/f'ffpp-pairs-v3-n{n}-s{size}-m{max_pairs}', _make)
     metas, crops = [], []
     for r in pairs.itertuples():
         z = np.load(folder/f"{r.video.replace('/', '__')}.npz")
@@ -378,6 +383,7 @@ def luminance_report(run_dir:str|Path|None=None, # run folder; None = the shared
                      pairs:bool=True, # also measure the FaceForensics++ same-scene pairs when the real clips are there
                      pair_frames:int=8, # frames per pair
                      pair_size:int=224, # pair crop side
+                     max_pairs:int|None=None, # at most this many pairs (see `ffpp_pairs`); None: all
                      detector=None, # MTCNN for the pairs (default `dfdetect.detect.MTCNN`)
                      seed:int=0, # seed of `select_crops`
                     ) -> dict:
@@ -393,7 +399,7 @@ def luminance_report(run_dir:str|Path|None=None, # run folder; None = the shared
     diff = None
     rd = realdata_root() if pairs else None
     if rd is not None:
-        pmeta, pimgs = ffpp_pairs(rd/'FaceForensics++', n=pair_frames, size=pair_size, detector=detector)
+        pmeta, pimgs = ffpp_pairs(rd/'FaceForensics++', n=pair_frames, size=pair_size, detector=detector, max_pairs=max_pairs)
         parts.append(measure_crops(pimgs, pmeta, 'FF++ pairs'))
         r, f = pmeta.label.eq('REAL').values, pmeta.label.eq('FAKE').values
         diff = diff_map(pimgs[r], pimgs[f])
@@ -420,9 +426,10 @@ def luminance_cli(run_dir:str=None, # run folder; default the sample run in the 
                   no_pairs:bool=False, # skip the FaceForensics++ same-scene pairs
                   pair_frames:int=8, # frames per pair
                   pair_size:int=224, # pair crop side
+                  max_pairs:int=None, # at most this many same-scene pairs; default all
                   seed:int=0, # seed of the crop selection
                  ):
     "Compare real and fake face crops in luminance and chroma; write luminance_stats.parquet, the summary and figures"
-    out = luminance_report(run_dir, data_root, max_crops, not no_pairs, pair_frames, pair_size, seed=seed)
+    out = luminance_report(run_dir, data_root, max_crops, not no_pairs, pair_frames, pair_size, max_pairs=max_pairs, seed=seed)
     print(out['text'])
     for p in out['figures'].values(): print(p)
