@@ -297,15 +297,14 @@ def predict_cli(path:str, # a video file, or a folder searched recursively (.mp4
     pred = load_predictor(mp, backend or ('onnx' if mp.suffix == '.onnx' else 'safetensors'), device)
     files = _outputs(o)
     with run_lock(o.with_name(f'.{o.name}.lock'), f'--out {o}'):
-        settings = dict(model=str(pred.source), backend=pred.backend, n_frames=n_frames, strategy=strategy,
-                        threshold=threshold, detect_size=detect_size)
+        kw = dict(n_frames=n_frames, strategy=strategy, threshold=threshold, detect_size=detect_size)
+        settings = dict(model=str(pred.source), backend=pred.backend, **kw)  # a resumed run must have used the same
         done = _resume(files['partial'], settings)
         for f in (files['csv'], files['json']): f.unlink(missing_ok=True)  # an older run's results never pass for this one's
         todo = [p for p in paths if str(p) not in done]
         print(f'{len(paths)} video(s); model {pred}; MTCNN on {device_summary(get_device(detector_device(pred)))}'
               + (f'; resuming: {len(paths) - len(todo)} done before' if done else ''), file=sys.stderr)
         t0 = time.perf_counter()
-        kw = dict(n_frames=n_frames, strategy=strategy, threshold=threshold, detect_size=detect_size)
         with open(files['partial'], 'a') as part:
             def save(r):
                 part.write(json.dumps(r, default=float) + '\n'); part.flush(); os.fsync(part.fileno())

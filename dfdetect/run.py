@@ -66,14 +66,21 @@ def apply_overrides(params:dict, # parameters to update (a copy is returned)
 _NUMBER_KEYS = dict(n_frames=int, every=int, max_size=int, size=int, margin=float, max_per_video=int, patience=int,
                     pct_start=float, num_workers=int)  # keys whose notebook default is None but which take a number
 _DEVICE_KEYS = ('device', 'trace_device')
+_KINDS = {  # the type a notebook default has -> (what a value must be to match it, its name in the error)
+    bool: (lambda v: isinstance(v, bool), 'true or false'),
+    int: (lambda v: isinstance(v, int) and not isinstance(v, bool), 'an integer'),
+    float: (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool), 'a number'),
+    str: (lambda v: isinstance(v, str), 'a string'),
+    list: (lambda v: isinstance(v, (list, tuple)), 'a list'),
+    dict: (lambda v: isinstance(v, dict), 'a mapping')}
 
 def _kind(default:str, key:str):
     "The type a value of `key` must have, from the notebook's default (source text); None: anything"
     try: d = ast.literal_eval(default)
     except (ValueError, SyntaxError): return None
     if d is None: return _NUMBER_KEYS.get(key)
-    return bool if isinstance(d, bool) else int if isinstance(d, int) else float if isinstance(d, float) else \
-           str if isinstance(d, str) else list if isinstance(d, (list, tuple)) else dict if isinstance(d, dict) else None
+    if isinstance(d, tuple): return list
+    return next((k for k in _KINDS if isinstance(d, k)), None)  # bool before int: True is an int too
 
 def _check_value(where:str, key:str, v, default:str):
     "A one-line error when `v` does not have the type of the notebook's `default` for `key`"
@@ -87,10 +94,8 @@ def _check_value(where:str, key:str, v, default:str):
     if k is float and isinstance(v, str):  # YAML reads 1e-4 (no dot) as a string
         try: float(v); return
         except ValueError: pass
-    ok = isinstance(v, bool) if k is bool else isinstance(v, int) and not isinstance(v, bool) if k is int else \
-         isinstance(v, (int, float)) and not isinstance(v, bool) if k is float else isinstance(v, (list, tuple)) if k is list \
-         else isinstance(v, k)
-    if not ok: raise DFDetectError(f'{where}: {key}={v!r} should be {dict(bool="true or false", int="an integer", float="a number", str="a string", list="a list", dict="a mapping")[k.__name__]} (the notebook\'s default: {default})')
+    accepts, what = _KINDS[k]
+    if not accepts(v): raise DFDetectError(f"{where}: {key}={v!r} should be {what} (the notebook's default: {default})")
 
 def check_params(params:dict, # a parameters dictionary (e.g. a loaded YAML file)
                  nbs:str|Path|None=None, # folder of the stage notebooks
