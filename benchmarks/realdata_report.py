@@ -18,7 +18,7 @@ def main(run_dir:str='runs/realdata', # the real-data run folder
     "Faceless rate and per-data-set test metrics of a real-data run, with the sample-trained model beside"
     import pandas as pd
     from dfdetect.core import load_table, get_run_dir
-    from dfdetect.aggregate import compare, metrics_by, judged_videos, load_preds
+    from dfdetect.evaluate import compare, metrics_by, judged_videos, load_preds
     from dfdetect.models import load_model, predict_crops
     from dfdetect.train import ensure_models
     pd.set_option('display.width', 220)

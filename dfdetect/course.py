@@ -6,16 +6,17 @@ Docs: https://dfdetect.github.io/dfdetect/course.html.md"""
 
 # %% ../nbs/14_course.ipynb #c1400001
 from __future__ import annotations
-import os, re, sys, json, time, shutil, hashlib, tempfile, subprocess, sysconfig
+import os, re, sys, ast, json, time, shutil, hashlib, tempfile, subprocess, sysconfig
 from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 from fastcore.script import call_parse
 from .core import DFDetectError, project_root, cli_errors
 
 # %% auto #0
-__all__ = ['SKIP_FLAGS', 'course_root', 'course_nbs', 'code_hash', 'scrub_paths', 'execute_nb', 'finish_nb', 'refresh_notebooks',
-           'clear_outputs', 'check_notebooks', 'refresh_cli', 'check_cli', 'api_pages', 'site_nb', 'build_site',
-           'check_site', 'site_cli']
+__all__ = ['SKIP_FLAGS', 'TRAINING', 'course_root', 'course_nbs', 'code_hash', 'scrub_paths', 'execute_nb', 'finish_nb',
+           'refresh_notebooks', 'clear_outputs', 'check_notebooks', 'refresh_cli', 'check_cli', 'api_pages', 'site_nb',
+           'build_site', 'check_site', 'site_cli', 'module_notebooks', 'module_imports', 'loaded_modules',
+           'import_chain']
 
 # %% ../nbs/14_course.ipynb #c1400007
 def course_root(path:str|Path|None=None, # a folder inside the checkout; default the current one, else this package's
@@ -496,3 +497,69 @@ def site_cli(site:str=None, # output folder; default `_site` in the checkout
         if bad: raise DFDetectError(f'{pg}: images not loaded: {bad}')
     if res['broken']: raise DFDetectError('broken internal links:\n  ' + '\n  '.join(res['broken']))
     print('no broken internal links')
+
+# %% ../nbs/14_course.ipynb #c14shp02
+def module_notebooks(root:str|Path|None=None, # the checkout
+                    ) -> dict[str, str]:
+    "Module name ('dfdetect.extract') → the notebook it is exported from ('05_extract'), from each module's header"
+    lib = course_root(root)/'dfdetect'
+    return {f'dfdetect.{f.stem}': nb for f in sorted(lib.glob('*.py')) if (nb := _mod_nb(f))}
+
+def _top_level(tree) -> set:
+    "The import statements that run when the module is imported (not inside a function or a class)"
+    out, todo = set(), list(tree.body)
+    while todo:
+        n = todo.pop()
+        if isinstance(n, (ast.Import, ast.ImportFrom)): out.add(id(n))
+        elif not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            todo += [c for c in ast.iter_child_nodes(n) if isinstance(c, ast.stmt)]
+    return out
+
+def module_imports(root:str|Path|None=None, # the checkout
+                  ) -> dict[str, dict[str, bool]]:
+    "For every dfdetect module, the dfdetect modules it imports: {module: {imported module: lazy}}"
+    lib, out = course_root(root)/'dfdetect', {}
+    for f in sorted(lib.glob('*.py')):
+        if f.stem.startswith('_'): continue
+        tree = ast.parse(f.read_text()); top = _top_level(tree); deps = {}
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Import): names = [a.name for a in n.names]
+            elif isinstance(n, ast.ImportFrom):
+                base = ('dfdetect.' + (n.module or '')).rstrip('.') if n.level else (n.module or '')
+                names = [base] if base != 'dfdetect' else [f'dfdetect.{a.name}' for a in n.names]
+            else: continue
+            for m in names:
+                if m.startswith('dfdetect.') and m != f'dfdetect.{f.stem}':
+                    deps[m] = deps.get(m, True) and id(n) not in top  # lazy only if every import of it is lazy
+        out[f'dfdetect.{f.stem}'] = deps
+    return out
+
+# %% ../nbs/14_course.ipynb #c14shp04
+TRAINING = ('fastai', 'dfdetect.train', 'dfdetect.hparams', 'dfdetect.sbi', 'dfdetect.splits', 'dfdetect.curves',
+            'dfdetect.evaluate')  # what the production path (export, predict) must not load
+
+def loaded_modules(module:str, # the module to import, e.g. 'dfdetect.predict'
+                   names=TRAINING, # the modules to look for
+                   root:str|Path|None=None, # the checkout whose library is imported
+                  ) -> list[str]:
+    "Which of `names` a fresh interpreter holds in `sys.modules` after `import module` (the checkout's library)"
+    code = f'import importlib, sys, json; importlib.import_module({module!r}); print(json.dumps([n for n in {list(names)!r} if n in sys.modules]))'
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(course_root(root)), os.environ.get('PYTHONPATH', '')]))
+    r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, env=env, cwd=tempfile.gettempdir())
+    if r.returncode: raise DFDetectError(f'import {module}: failed in a fresh interpreter:\n{r.stderr[-2000:]}')
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+# %% ../nbs/14_course.ipynb #c14shp07
+def import_chain(module:str, # e.g. 'dfdetect.predict'
+                 root:str|Path|None=None, # the checkout
+                 lazy:bool=False, # follow imports inside functions too
+                ) -> list[str]:
+    "The longest chain of dfdetect imports starting at `module`"
+    g = {m: [d for d, lz in deps.items() if lazy or not lz] for m, deps in module_imports(root).items()}
+    best = {}
+    def walk(m, seen):
+        if m in best: return best[m]
+        chains = [walk(d, seen | {d}) for d in g.get(m, []) if d not in seen]
+        best[m] = [m] + max(chains, key=len, default=[])
+        return best[m]
+    return walk(module, {module})

@@ -12,12 +12,12 @@ from typing import Callable
 import numpy as np, torch, torch.nn as nn
 from fastcore.script import call_parse
 from .core import *
-from .models import load_model, read_config
+from .models import load_model, read_config, to_batch, predict_crops
 from .luminance import encode_mode
 
 # %% auto #0
-__all__ = ['PICKLE_SUFFIXES', 'BACKENDS', 'GPU_ORT', 'CropClassifier', 'to_batch', 'export_program', 'export_onnx',
-           'face_settings', 'Predictor', 'load_predictor', 'export_model', 'default_model_dir', 'export_cli']
+__all__ = ['PICKLE_SUFFIXES', 'BACKENDS', 'GPU_ORT', 'CropClassifier', 'export_program', 'export_onnx', 'face_settings',
+           'Predictor', 'load_predictor', 'export_model', 'default_model_dir', 'export_cli']
 
 # %% ../nbs/11_export.ipynb #71009cc0
 class CropClassifier(nn.Module):
@@ -30,24 +30,6 @@ class CropClassifier(nn.Module):
     def forward(self, x):
         x = x.permute(0, 3, 1, 2).float() / 255
         return torch.sigmoid(self.net(encode_mode(x, self.mode, self.rgb_stats)).float()).view(-1)
-
-# %% ../nbs/11_export.ipynb #67506b65
-def to_batch(crops:list, # crop image files, PIL images or uint8 RGB arrays [H,W,3] of any size
-             size:int, # the model's image size S
-            ) -> np.ndarray:
-    "A uint8 RGB batch `[B,size,size,3]`: each crop squished to size x size with PIL bilinear, as in training"
-    from PIL import Image
-    out = np.empty((len(crops), size, size, 3), np.uint8)
-    for i, c in enumerate(crops):
-        if isinstance(c, (str, Path)):
-            try: c = Image.open(c)
-            except (OSError, ValueError) as e: raise DFDetectError(f'{c}: cannot read the image ({e})') from e
-        elif isinstance(c, np.ndarray):
-            if c.dtype != np.uint8 or c.ndim != 3 or c.shape[2] != 3:
-                raise DFDetectError(f'crop {i}: expected a uint8 RGB array [H,W,3], got {c.dtype} {c.shape}')
-            c = Image.fromarray(c)
-        out[i] = np.asarray(c.convert('RGB').resize((size, size), Image.BILINEAR))
-    return out
 
 # %% ../nbs/11_export.ipynb #986c0691
 @contextlib.contextmanager
@@ -219,7 +201,7 @@ def _meta(cfg:dict, model_dir:Path, out:Path, files:dict, dev, opset:int, parity
     return dict(format='dfdetect-export/1', source=str(model_dir.resolve()), arch=cfg['arch'],
                 created=time.strftime('%Y-%m-%d %H:%M:%S'),
                 input=dict(name='crops', dtype='uint8', layout='NHWC', shape=['batch', S, S, 3], channels='RGB',
-                           range=[0, 255], resize=f'each face crop squished to {S}x{S}, PIL bilinear (export.to_batch)'),
+                           range=[0, 255], resize=f'each face crop squished to {S}x{S}, PIL bilinear (models.to_batch)'),
                 inside_graph=['uint8 -> float / 255', f'input mode {mode!r} (luminance.encode_mode)',
                               '(x - mean) / std per channel of the mode', 'sigmoid'],
                 input_mode=mode, rgb_stats=cfg['rgb_stats'], mode_stats=list(map(list, mode_stats(mode, cfg['rgb_stats']))),
@@ -240,7 +222,6 @@ def export_model(model_dir:str|Path, # a model folder (model.safetensors + confi
                  n_random:int=8, # random crops in the parity check
                 ) -> dict:
     "Export a model folder to `out` (safetensors, ONNX, torch.export), check parity, write meta.json; returns the meta"
-    from dfdetect.models import predict_crops
     model_dir, out = Path(model_dir), Path(out)
     fmts = [f.strip() for f in (formats.split(',') if isinstance(formats, str) else formats) if f.strip()]
     if set(fmts) - set(BACKENDS) or not fmts: raise DFDetectError(f'formats {formats!r}: use some of {",".join(BACKENDS)}')

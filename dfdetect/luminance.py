@@ -1,4 +1,4 @@
-"""Colour spaces, and the input modes (RGB, Y, RGB+Y, YCbCr, high-pass Y) as fastai transforms
+"""Colour spaces, and the input modes (RGB, Y, RGB+Y, YCbCr, high-pass Y) as plain-PyTorch encoders
 
 Docs: https://dfdetect.github.io/dfdetect/luminance.html.md"""
 
@@ -9,17 +9,12 @@ from __future__ import annotations
 import copy, math, warnings
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
-with warnings.catch_warnings():  # fastai's own layers call torch.jit.script on import, which this torch deprecates
-    warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)
-    from fastai.vision.core import TensorImage
-    from fastai.data.transforms import Normalize
-    from fastai.vision.augment import imagenet_stats
 from .core import *
 
 # %% auto #0
-__all__ = ['INPUT_MODES', 'SPACES', 'CHROMA_STD', 'HIGHPASS_STD', 'HIGHPASS_SIGMA', 'mode_channels', 'rgb_to_ycbcr',
-           'ycbcr_to_rgb', 'to_space', 'gaussian_blur', 'mode_stats', 'encode_mode', 'decode_mode', 'ModeNormalize',
-           'mode_tfms', 'adapt_first_conv']
+__all__ = ['INPUT_MODES', 'SPACES', 'IMAGENET_STATS', 'CHROMA_STD', 'HIGHPASS_STD', 'HIGHPASS_SIGMA', 'mode_channels',
+           'rgb_to_ycbcr', 'ycbcr_to_rgb', 'to_space', 'gaussian_blur', 'mode_stats', 'encode_mode', 'decode_mode',
+           'adapt_first_conv']
 
 # %% ../nbs/06_luminance.ipynb #3acec965
 INPUT_MODES = ('rgb', 'y', 'rgb+y', 'ycbcr', 'y_highpass')
@@ -81,12 +76,13 @@ def gaussian_blur(x:torch.Tensor, # float images [B, C, H, W]
     return y.reshape(b, c, h, w)
 
 # %% ../nbs/06_luminance.ipynb #1047c94a
+IMAGENET_STATS = ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))  # (mean, std) of R, G, B on ImageNet
 CHROMA_STD = 0.05  # std of Cb and Cr on face crops (measured, see the notebook)
 HIGHPASS_STD = 0.03  # std of Y minus its Gaussian blur (sigma 1.5 px) on face crops
 HIGHPASS_SIGMA = 1.5  # the blur of `y_highpass`, in pixels
 
 def mode_stats(mode:str, # one of `INPUT_MODES`
-               rgb_stats:tuple=imagenet_stats, # (mean, std) of R, G, B the backbone was trained with
+               rgb_stats:tuple=IMAGENET_STATS, # (mean, std) of R, G, B the backbone was trained with
               ) -> tuple[tuple, tuple]:
     "Per-channel (mean, std) that normalise the channels of `mode`"
     mode_channels(mode)
@@ -108,7 +104,7 @@ def _norm(x, stats, inverse=False):
 
 def encode_mode(x:torch.Tensor, # float RGB batch in [0,1], [B, 3, H, W]
                 mode:str='rgb', # one of `INPUT_MODES`
-                rgb_stats:tuple=imagenet_stats, # (mean, std) of R, G, B the backbone was trained with
+                rgb_stats:tuple=IMAGENET_STATS, # (mean, std) of R, G, B the backbone was trained with
                ) -> torch.Tensor:
     "Convert an RGB batch to `mode` and normalise it: [B, mode_channels(mode), H, W]"
     mode_channels(mode)
@@ -124,7 +120,7 @@ def encode_mode(x:torch.Tensor, # float RGB batch in [0,1], [B, 3, H, W]
 # %% ../nbs/06_luminance.ipynb #41f9a3aa
 def decode_mode(x:torch.Tensor, # a batch made by `encode_mode`
                 mode:str='rgb', # the mode it was encoded with
-                rgb_stats:tuple=imagenet_stats, # the RGB statistics it was encoded with
+                rgb_stats:tuple=IMAGENET_STATS, # the RGB statistics it was encoded with
                ) -> torch.Tensor:
     "Undo the normalisation and return displayable images in [0,1]: RGB (3 ch) or gray (1 ch)"
     x = _norm(x, mode_stats(mode, rgb_stats), inverse=True)
@@ -132,28 +128,6 @@ def decode_mode(x:torch.Tensor, # a batch made by `encode_mode`
     elif mode == 'ycbcr': x = ycbcr_to_rgb(x)
     elif mode == 'y_highpass': x = x * 4 + 0.5  # residual around mid-gray, amplified to be visible
     return x.clamp(0, 1)
-
-# %% ../nbs/06_luminance.ipynb #b041901d
-class ModeNormalize(Normalize):
-    "Convert a float RGB `TensorImage` batch to an input mode and normalise it (replaces `Normalize`)"
-    order = 99
-    def __init__(self, mode:str='rgb', # one of `INPUT_MODES`
-                 rgb_stats:tuple=imagenet_stats, # (mean, std) of R, G, B the backbone was trained with
-                ):
-        mode_channels(mode)
-        self.mode, self.rgb_stats = mode, (tuple(rgb_stats[0]), tuple(rgb_stats[1]))
-        m, s = mode_stats(mode, rgb_stats)
-        super().__init__(torch.tensor(m)[None, :, None, None], torch.tensor(s)[None, :, None, None])
-    def encodes(self, x:TensorImage): return TensorImage(encode_mode(x, self.mode, self.rgb_stats))
-    def decodes(self, x:TensorImage): return TensorImage(decode_mode(x, self.mode, self.rgb_stats))
-    def __repr__(self): return f'ModeNormalize({self.mode!r})'
-
-# %% ../nbs/06_luminance.ipynb #89500f8c
-def mode_tfms(mode:str='rgb', # one of `INPUT_MODES`
-              rgb_stats:tuple=imagenet_stats, # (mean, std) of R, G, B the backbone was trained with
-             ) -> list:
-    "fastai batch transforms that replace `Normalize.from_stats(*rgb_stats)` for `mode`"
-    return [ModeNormalize(mode, rgb_stats)]
 
 # %% ../nbs/06_luminance.ipynb #d7cd2951
 def adapt_first_conv(model:nn.Module, # a network whose first 3-channel `Conv2d` reads the image

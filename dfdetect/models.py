@@ -1,4 +1,4 @@
-"""timm backbones with a fastai head and one logit, ImageNet weights without a network, and a model folder anyone can load
+"""timm backbones with a fastai-style head and one logit, ImageNet weights without a network, and a model folder anyone can load
 
 Docs: https://dfdetect.github.io/dfdetect/models.html.md"""
 
@@ -10,10 +10,12 @@ import json
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn
 from .core import DFDetectError, atomic_path, atomic_write_text, get_device
+from .luminance import mode_channels, encode_mode, adapt_first_conv, IMAGENET_STATS
 
 # %% auto #0
-__all__ = ['CONFIG_KEYS', 'cached_weights', 'package_weights', 'read_state_dict', 'load_weights', 'create_backbone',
-           'build_model', 'model_config', 'save_model', 'read_config', 'load_model', 'predict_crops']
+__all__ = ['CONFIG_KEYS', 'cached_weights', 'package_weights', 'read_state_dict', 'load_weights', 'create_backbone', 'TimmBody',
+           'ConcatPool2d', 'create_head', 'build_model', 'backbone_stats', 'model_config', 'save_model', 'read_config',
+           'load_model', 'to_batch', 'predict_crops']
 
 # %% ../nbs/08a_models.ipynb #53b04bf4
 def cached_weights(arch:str, # timm architecture, optionally with a tag: 'resnet18', 'resnet50.a1_in1k'
@@ -113,13 +115,49 @@ def create_backbone(arch:str, # timm architecture, e.g. 'resnet18', 'efficientne
                 f"cache on a machine with network (timm.create_model('{arch}', pretrained=True), then copy "
                 f"~/.cache/huggingface), or pass download=True; pretrained=False trains from random weights")
         if n_in != 3:
-            from dfdetect.luminance import adapt_first_conv
             adapt_first_conv(m, n_in)
     if not keep_classifier: m.reset_classifier(0)
     m.weights_source = src
     return m
 
 # %% ../nbs/08a_models.ipynb #31287875
+class TimmBody(nn.Module):
+    "The body: a timm backbone's feature maps (its pooled features when it pools by itself), as fastai's `TimmBody`"
+    def __init__(self, model:nn.Module, # a timm model without classifier (see `create_backbone`)
+                ):
+        super().__init__()
+        self.needs_pool = model.default_cfg.get('pool_size', None) is not None
+        self.model = model
+    def forward(self, x): return self.model.forward_features(x) if self.needs_pool else self.model(x)
+
+class ConcatPool2d(nn.Module):
+    "Max and average pooling to 1x1, concatenated (fastai's `AdaptiveConcatPool2d`)"
+    def __init__(self):
+        super().__init__()
+        self.ap, self.mp = nn.AdaptiveAvgPool2d(1), nn.AdaptiveMaxPool2d(1)
+    def forward(self, x): return torch.cat([self.mp(x), self.ap(x)], 1)
+
+def create_head(nf:int, # features out of the body
+                n_out:int, # outputs
+                lin_ftrs:list|None=None, # hidden sizes; None = [512]
+                ps:float=0.5, # dropout before the last linear layer (ps/2 before the hidden ones)
+                pool:bool=True, # pool the feature maps first
+                concat_pool:bool=True, # max and average pooling concatenated, else average only
+               ) -> nn.Sequential:
+    "fastai's `create_head` in plain PyTorch: pooling, then BatchNorm1d, Dropout, Linear (and ReLU) per layer, kaiming-initialised"
+    if pool and concat_pool: nf *= 2
+    sizes = [nf] + ([512] if lin_ftrs is None else list(lin_ftrs)) + [n_out]
+    layers = [ConcatPool2d() if concat_pool else nn.AdaptiveAvgPool2d(1), nn.Flatten()] if pool else []
+    for i, (ni, no) in enumerate(zip(sizes[:-1], sizes[1:])):
+        last = i == len(sizes) - 2
+        bn = nn.BatchNorm1d(ni)
+        with torch.no_grad(): bn.bias.fill_(1e-3); bn.weight.fill_(1.)  # fastai's `BatchNorm` initialisation
+        lin = nn.Linear(ni, no, bias=False)  # BatchNorm before it: no bias
+        nn.init.kaiming_normal_(lin.weight)
+        layers += [bn] + ([nn.Dropout(ps if last else ps / 2)] if (ps if last else ps / 2) else []) + [lin]
+        if not last: layers.append(nn.ReLU(inplace=True))
+    return nn.Sequential(*layers)
+
 def build_model(arch:str, # timm architecture
                 n_in:int=3, # input channels
                 ps:float=0.5, # dropout of the head's last layer (earlier head layers get ps/2)
@@ -127,21 +165,22 @@ def build_model(arch:str, # timm architecture
                 concat_pool:bool=True, # concatenate average and max pooling
                 **kwargs, # passed to `create_backbone` (pretrained, weights, download...)
                ) -> nn.Sequential:
-    "fastai-style `nn.Sequential(TimmBody, head)` on a timm backbone, with one output logit (FAKE)"
-    import warnings
-    with warnings.catch_warnings():  # fastai's layers call torch.jit.script on import, which this torch deprecates
-        warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)
-        from fastai.vision.learner import TimmBody, create_head
-        from fastai.torch_core import apply_init
+    "fastai's layout `nn.Sequential(TimmBody, head)` on a timm backbone, with one output logit (FAKE)"
     bb = create_backbone(arch, n_in=n_in, **kwargs)
     body = TimmBody(bb)
     head = create_head(bb.num_features, 1, lin_ftrs=lin_ftrs, ps=ps, pool=body.needs_pool, concat_pool=concat_pool)
-    apply_init(head, nn.init.kaiming_normal_)
     model = nn.Sequential(body, head)
     model.weights_source = bb.weights_source
     return model
 
 # %% ../nbs/08a_models.ipynb #b99de629
+def backbone_stats(arch:str, # timm architecture, optionally with a tag
+                  ) -> tuple[tuple, tuple]:
+    "(mean, std) of R, G, B that `arch`'s ImageNet weights were trained with: timm's config, else `IMAGENET_STATS`"
+    from timm.models import get_pretrained_cfg
+    c = get_pretrained_cfg(arch)
+    return (tuple(c.mean), tuple(c.std)) if c else IMAGENET_STATS
+
 def model_config(arch:str, # timm architecture
                  input_mode:str='rgb', # one of `luminance.INPUT_MODES`
                  img_size:int=224, # crops are resized (squished) to img_size x img_size
@@ -152,11 +191,7 @@ def model_config(arch:str, # timm architecture
                  **extra, # anything else worth keeping (weights source, training parameters...)
                 ) -> dict:
     "The config.json of a model folder"
-    from dfdetect.luminance import mode_channels
-    if rgb_stats is None:
-        from timm.models import get_pretrained_cfg
-        c = get_pretrained_cfg(arch)
-        rgb_stats = (c.mean, c.std) if c else ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))
+    if rgb_stats is None: rgb_stats = backbone_stats(arch)
     return dict(format='dfdetect-model/1', arch=arch, input_mode=input_mode, n_in=mode_channels(input_mode),
                 img_size=int(img_size), resize='squish (PIL bilinear)',
                 rgb_stats=[list(map(float, rgb_stats[0])), list(map(float, rgb_stats[1]))],
@@ -212,14 +247,22 @@ def load_model(model_dir:str|Path, # a folder written by `save_model`
     return model.to(get_device(device)).eval(), cfg
 
 # %% ../nbs/08a_models.ipynb #2a9b10a2
-def _load_crop(item, size):
+def to_batch(crops:list, # crop image files, PIL images or uint8 RGB arrays [H,W,3] of any size
+             size:int, # the model's image size S
+            ) -> np.ndarray:
+    "A uint8 RGB batch `[B,size,size,3]`: each crop squished to size x size with PIL bilinear, as in training"
     from PIL import Image
-    if isinstance(item, (str, Path)):
-        try: img = Image.open(item)
-        except (OSError, ValueError) as e: raise DFDetectError(f'{item}: cannot read the image ({e})') from e
-    elif isinstance(item, np.ndarray): img = Image.fromarray(item)
-    else: img = item
-    return np.asarray(img.convert('RGB').resize((size, size), Image.BILINEAR))
+    out = np.empty((len(crops), size, size, 3), np.uint8)
+    for i, c in enumerate(crops):
+        if isinstance(c, (str, Path)):
+            try: c = Image.open(c)
+            except (OSError, ValueError) as e: raise DFDetectError(f'{c}: cannot read the image ({e})') from e
+        elif isinstance(c, np.ndarray):
+            if c.dtype != np.uint8 or c.ndim != 3 or c.shape[2] != 3:
+                raise DFDetectError(f'crop {i}: expected a uint8 RGB array [H,W,3], got {c.dtype} {c.shape}')
+            c = Image.fromarray(c)
+        out[i] = np.asarray(c.convert('RGB').resize((size, size), Image.BILINEAR))
+    return out
 
 def predict_crops(model:nn.Module, # from `load_model`
                   config:dict, # its config
@@ -227,16 +270,12 @@ def predict_crops(model:nn.Module, # from `load_model`
                   bs:int=64, # batch size
                  ) -> np.ndarray:
     "P(FAKE) of each crop, preprocessed as in training"
-    from dfdetect.luminance import mode_tfms
     dev = next(model.parameters()).device
-    tf = mode_tfms(config['input_mode'], tuple(map(tuple, config['rgb_stats'])))
-    from fastai.vision.core import TensorImage
+    mode, stats = config['input_mode'], tuple(map(tuple, config['rgb_stats']))
     out = []
     model.eval()
     with torch.no_grad():
         for i in range(0, len(items), bs):
-            x = np.stack([_load_crop(it, config['img_size']) for it in items[i:i+bs]])
-            x = TensorImage(torch.from_numpy(x).to(dev).permute(0, 3, 1, 2).float() / 255)
-            for t in tf: x = t(x)
-            out.append(torch.sigmoid(model(torch.Tensor(x)).float()).view(-1).cpu().numpy())
+            x = torch.from_numpy(to_batch(items[i:i+bs], config['img_size'])).to(dev).permute(0, 3, 1, 2).float() / 255
+            out.append(torch.sigmoid(model(encode_mode(x, mode, stats)).float()).view(-1).cpu().numpy())
     return np.concatenate(out) if out else np.zeros(0, np.float32)

@@ -18,7 +18,7 @@ __all__ = ['STAGES', 'find_nbs', 'stage_params', 'apply_overrides', 'check_param
 # %% ../nbs/13_run.ipynb #0dc289b9
 STAGES = [('data', '04_data.ipynb'), ('extract', '05_extract.ipynb'), ('luminance', '06a_luminance_explore.ipynb'),
           ('splits', '07_splits.ipynb'), ('train', '08_train.ipynb'), ('luminance_benefit', '09_luminance_benefit.ipynb'),
-          ('aggregate', '10_aggregate.ipynb'), ('export', '11_export.ipynb')]
+          ('aggregate', '10a_evaluate.ipynb'), ('export', '11_export.ipynb')]
 
 # %% ../nbs/13_run.ipynb #3e925210
 def find_nbs(nbs:str|Path|None=None, # folder of the stage notebooks; default the checkout's nbs/

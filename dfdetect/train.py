@@ -12,15 +12,20 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastcore.script import call_parse
 from .core import *
-from .models import build_model, model_config, save_model
+with warnings.catch_warnings():  # fastai's own layers call torch.jit.script on import, which this torch deprecates
+    warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)
+    from fastai.vision.core import TensorImage
+    from fastai.data.transforms import Normalize
+from .luminance import mode_channels, mode_stats, encode_mode, decode_mode, IMAGENET_STATS
+from .models import build_model, model_config, save_model, backbone_stats
 from .hparams import TrainParams, model_specs
 from .sbi import training_table, crop_landmarks, SBIReader, sbi_epoch_cb
 from .metrics import METRICS, BinaryLoss, frame_metrics, fastai_metrics, fold_summary
 
 # %% auto #0
-__all__ = ['RUN_KEYS', 'SAMPLE_TRAIN', 'training_crops', 'loader_settings', 'make_dls', 'make_learner', 'fit_model', 'sync_bn',
-           'distributed', 'train_model', 'collect_metrics', 'cv_summary', 'cross_validate', 'plot_cv', 'train_final',
-           'train_run', 'ensure_models', 'cli_params', 'train_cli']
+__all__ = ['RUN_KEYS', 'SAMPLE_TRAIN', 'training_crops', 'ModeNormalize', 'mode_tfms', 'loader_settings', 'make_dls',
+           'make_learner', 'fit_model', 'sync_bn', 'distributed', 'train_model', 'collect_metrics', 'cv_summary',
+           'cross_validate', 'plot_cv', 'train_final', 'train_run', 'ensure_models', 'cli_params', 'train_cli']
 
 # %% ../nbs/08_train.ipynb #55d63cc1
 def training_crops(run_dir:str|Path|None=None, # run folder
@@ -45,12 +50,29 @@ def training_crops(run_dir:str|Path|None=None, # run folder
         df['lm_crop'] = list(crop_landmarks(df, json.loads(pf.read_text())['margin']).reshape(-1, 10))
     return df
 
-# %% ../nbs/08_train.ipynb #b25185fd
-def _rgb_stats(arch):
-    from timm.models import get_pretrained_cfg
-    c = get_pretrained_cfg(arch)
-    return (tuple(c.mean), tuple(c.std)) if c else ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))
+# %% ../nbs/08_train.ipynb #b041901d
+class ModeNormalize(Normalize):
+    "Convert a float RGB `TensorImage` batch to an input mode and normalise it (replaces `Normalize`)"
+    order = 99
+    def __init__(self, mode:str='rgb', # one of `INPUT_MODES`
+                 rgb_stats:tuple=IMAGENET_STATS, # (mean, std) of R, G, B the backbone was trained with
+                ):
+        mode_channels(mode)
+        self.mode, self.rgb_stats = mode, (tuple(rgb_stats[0]), tuple(rgb_stats[1]))
+        m, s = mode_stats(mode, rgb_stats)
+        super().__init__(torch.tensor(m)[None, :, None, None], torch.tensor(s)[None, :, None, None])
+    def encodes(self, x:TensorImage): return TensorImage(encode_mode(x, self.mode, self.rgb_stats))
+    def decodes(self, x:TensorImage): return TensorImage(decode_mode(x, self.mode, self.rgb_stats))
+    def __repr__(self): return f'ModeNormalize({self.mode!r})'
 
+# %% ../nbs/08_train.ipynb #89500f8c
+def mode_tfms(mode:str='rgb', # one of `INPUT_MODES`
+              rgb_stats:tuple=IMAGENET_STATS, # (mean, std) of R, G, B the backbone was trained with
+             ) -> list:
+    "fastai batch transforms that replace `Normalize.from_stats(*rgb_stats)` for `mode`"
+    return [ModeNormalize(mode, rgb_stats)]
+
+# %% ../nbs/08_train.ipynb #b25185fd
 def loader_settings(hp:TrainParams, # the knobs (num_workers)
                     device, # torch device of the batches
                    ) -> dict:
@@ -68,7 +90,6 @@ def make_dls(train:pd.DataFrame, # crops to train on: path, label, video
     "fastai `DataLoaders` of (image, 1.0 if FAKE) with the training fakes, augmentation, input mode and sampler of `hp`"
     from fastai.vision.all import (DataBlock, ImageBlock, RegressionBlock, ColReader, ColSplitter, Resize,
                                    aug_transforms, Flip)
-    from dfdetect.luminance import mode_tfms
     from dfdetect.splits import balanced_sample_weights
     if hp.max_per_video: train = train.sample(frac=1, random_state=hp.seed).groupby('video').head(hp.max_per_video)
     train = training_table(train, hp.fakes)  # `sbi` rows: self-blends made by the reader, anew each epoch
@@ -80,7 +101,7 @@ def make_dls(train:pd.DataFrame, # crops to train on: path, label, video
             [Flip()] if hp.flip else [])
     db = DataBlock(blocks=(ImageBlock, RegressionBlock(n_out=1)), get_x=SBIReader(hp.seed), get_y=ColReader('y'),
                    splitter=ColSplitter('is_valid'), item_tfms=Resize(hp.img_size, method='squish'),
-                   batch_tfms=tfms + mode_tfms(hp.input_mode, _rgb_stats(hp.arch)))
+                   batch_tfms=tfms + mode_tfms(hp.input_mode, backbone_stats(hp.arch)))
     dev = torch.device(device)
     kw = dict(bs=max(2, min(hp.bs, len(train))), device=dev, **loader_settings(hp, dev))
     if hp.fakes != 'real': kw['persistent_workers'] = False  # workers must see each epoch's reader (new blends)
@@ -101,7 +122,6 @@ def make_learner(dls, # from `make_dls`
     "A fastai `Learner` for `hp` on `dls`"
     from fastai.vision.all import Learner, Adam, SGD, ranger, default_split, ChannelsLast
     from functools import partial
-    from dfdetect.luminance import mode_channels
     from dfdetect.splits import class_weights
     model = build_model(hp.arch, n_in=mode_channels(hp.input_mode), ps=hp.ps, lin_ftrs=hp.lin_ftrs,
                         pretrained=hp.pretrained, weights=hp.weights, download=hp.download)
@@ -262,7 +282,7 @@ def train_model(train:pd.DataFrame, # crops to train on (path, label, video, cro
         p = None if valid is None or not len(valid) else _predict_shared(learn, dls, valid)
         if _rank() == 0:
             (out/'best.pth').unlink(missing_ok=True)
-            cfg = model_config(hp.arch, hp.input_mode, hp.img_size, _rgb_stats(hp.arch), hp.ps, hp.lin_ftrs,
+            cfg = model_config(hp.arch, hp.input_mode, hp.img_size, backbone_stats(hp.arch), hp.ps, hp.lin_ftrs,
                                weights_source=learn.model.weights_source, fold=fold, lr=lr, hparams=asdict(hp))
             save_model(learn.model, cfg, out)
             res = dict(model=hp.name, arch=hp.arch, fold=fold, data=key, n_train=len(dls.train_ds),
