@@ -16,7 +16,7 @@ from .core import DFDetectError, project_root, cli_errors
 __all__ = ['SKIP_FLAGS', 'TRAINING', 'course_root', 'course_nbs', 'code_hash', 'scrub_paths', 'execute_nb', 'finish_nb',
            'refresh_notebooks', 'clear_outputs', 'check_notebooks', 'refresh_cli', 'check_cli', 'api_pages', 'site_nb',
            'build_site', 'check_site', 'site_cli', 'module_notebooks', 'module_imports', 'loaded_modules',
-           'import_chain']
+           'import_chain', 'order_violations']
 
 # %% ../nbs/14_course.ipynb #c1400007
 def course_root(path:str|Path|None=None, # a folder inside the checkout; default the current one, else this package's
@@ -563,3 +563,11 @@ def import_chain(module:str, # e.g. 'dfdetect.predict'
         best[m] = [m] + max(chains, key=len, default=[])
         return best[m]
     return walk(module, {module})
+
+# %% ../nbs/14_course.ipynb #c14shp10
+def order_violations(root:str|Path|None=None, # the checkout
+                    ) -> list[str]:
+    "Every import of a module whose notebook comes after the importer's: 'importer (notebook) -> imported (notebook)'"
+    nbm = module_notebooks(root)
+    return [f"{m} ({nbm[m]}) -> {d} ({nbm[d]}){' lazily' if lazy else ''}" for m, deps in module_imports(root).items()
+            for d, lazy in deps.items() if m in nbm and d in nbm and nbm[d] > nbm[m]]
