@@ -12,10 +12,11 @@ from typing import Callable
 import numpy as np, pandas as pd
 
 # %% auto #0
-__all__ = ['DFDetectError', 'cache_dir', 'get_run_dir', 'project_root', 'fig_dir', 'atomic_path', 'atomic_write_text',
-           'save_table', 'load_table', 'file_lock', 'make_once', 'run_lock', 'safe_join', 'load_params', 'parse_set',
-           'usable_cpus', 'gpu_problem', 'check_device', 'get_device', 'device_summary', 'set_seed', 'save_fig',
-           'cli_errors', 'realdata_root', 'parse_shard', 'take_shard', 'progress_lines', 'progress']
+__all__ = ['RUN_LAYOUT', 'DFDetectError', 'cache_dir', 'RunDir', 'get_run_dir', 'project_root', 'fig_dir', 'atomic_path',
+           'atomic_write_text', 'save_table', 'load_table', 'file_lock', 'make_once', 'run_lock', 'safe_join',
+           'load_params', 'parse_set', 'usable_cpus', 'gpu_problem', 'check_device', 'get_device', 'device_summary',
+           'set_seed', 'save_fig', 'cli_errors', 'realdata_root', 'parse_shard', 'take_shard', 'progress_lines',
+           'progress']
 
 # %% ../nbs/00_core.ipynb #6e940918
 class DFDetectError(Exception):
@@ -30,10 +31,51 @@ def cache_dir(path:str|Path|None=None, # explicit cache folder; wins over the en
     return p
 
 # %% ../nbs/00_core.ipynb #9a0d25fb
+RUN_LAYOUT = dict(  # every file and folder of a run folder, relative to it, by the stage that writes it
+    videos='videos.parquet',                                              # 04_data
+    faces='faces', face_index='faces/index.parquet', face_failures='faces/failures.parquet',
+    face_params='faces/params.json',                                      # 05_extract
+    luminance_stats='luminance_stats.parquet', luminance_summary='luminance_summary.csv',
+    luminance_notes='luminance_summary.md',                               # 06a_luminance_explore
+    splits='splits.parquet',                                              # 07_splits
+    models='models', cv_metrics='cv_metrics.csv', cv_summary='cv_summary.csv', test_metrics='test_metrics.csv',  # 08_train
+    luminance_benefit='luminance_benefit', luminance_benefit_table='luminance_benefit.csv',  # 09_luminance_benefit
+    video_metrics='video_metrics.csv', video_metrics_by='video_metrics_by.csv', video_metrics_frames='video_metrics_frames.csv',
+    video_scores='video_scores.parquet', track_scores='track_scores.parquet', realdata_metrics='realdata_metrics.csv',  # 10a_evaluate
+    export='export',                                                      # 11_export
+    chain='chain')                                                        # 13_run
+
+class RunDir(type(Path())):
+    "A run folder: a `Path` with one attribute per entry of `RUN_LAYOUT` (`run.face_index`), and the model folders"
+    def __truediv__(self, key): return Path(self, key)  # what lies below is a plain path
+    def model(self, name:str, # the model's name (its folder under models/)
+              fold:int|None=None, # its cross-validation fold; None or -1: the final model
+             ) -> Path:
+        "The folder of a model: models/<name>/fold<k>, or models/<name>/full for the final model"
+        return Path(self, 'models', name, 'full' if fold is None or fold == -1 else f'fold{fold}')
+    def model_dirs(self, part:str='test', # 'test': the final models (*/full); 'cv': the fold models (*/fold*)
+                  ) -> list[Path]:
+        "The model folders of the run, sorted"
+        if part not in ('test', 'cv'): raise DFDetectError(f"part={part!r}: use 'test' or 'cv'")
+        return sorted(Path(self, 'models').glob('*/full' if part == 'test' else '*/fold*'))
+    def export_dir(self, name:str, # the model's name
+                  ) -> Path:
+        "Where `dfdetect-export` writes the files of model `name`"
+        return Path(self, 'export', name)
+    @classmethod
+    def of_model(cls, model_dir:str|Path, # a model folder: <run>/models/<name>/full or fold<k>
+                ) -> RunDir|None:
+        "The run folder a model folder belongs to, or None when it is not inside one"
+        d = Path(model_dir).resolve()
+        ok = len(d.parents) > 2 and d.parent.parent.name == 'models' and re.fullmatch(r'full|fold\d+', d.name)
+        return cls(d.parents[2]) if ok else None
+
+for _k, _v in RUN_LAYOUT.items(): setattr(RunDir, _k, property(lambda self, v=_v: Path(self, v), doc=f'run_dir/{_v}'))
+
 def get_run_dir(run_dir:str|Path|None=None, # explicit run folder
-               ) -> Path:
-    "Where stage outputs go: `run_dir`, else `$DFDETECT_RUN_DIR`, else `<cache>/runs/sample`"
-    p = Path(run_dir or os.environ.get('DFDETECT_RUN_DIR') or cache_dir()/'runs'/'sample').expanduser()
+               ) -> RunDir:
+    "Where stage outputs go: `run_dir`, else `$DFDETECT_RUN_DIR`, else `<cache>/runs/sample` (created)"
+    p = RunDir(Path(run_dir or os.environ.get('DFDETECT_RUN_DIR') or cache_dir()/'runs'/'sample').expanduser())
     p.mkdir(parents=True, exist_ok=True)
     return p
 

@@ -318,7 +318,7 @@ def index_videos(data_root:str|Path|None=None, # dataset root; None = the bundle
         from dfdetect.sample import sample_root
         data_root = sample_root()
     df = read_videos(data_root, kind, missing)
-    save_table(df, get_run_dir(run_dir)/'videos.parquet')
+    save_table(df, get_run_dir(run_dir).videos)
     return df
 
 # %% ../nbs/04_data.ipynb #5f65f8db

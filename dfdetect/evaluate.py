@@ -150,10 +150,10 @@ def load_preds(run_dir:str|Path|None=None, # run folder holding models/<name>/
                part:str='test', # 'test' (full/preds_test) or 'cv' (the out-of-fold fold*/preds_valid)
               ) -> pd.DataFrame:
     "Frame-level predictions of every model of the run, with `model` = the model's folder name"
-    pat = {'test': 'full/preds_test.parquet', 'cv': 'fold*/preds_valid.parquet'}.get(part)
-    if pat is None: raise DFDetectError(f"load_preds: part={part!r} (use 'test' or 'cv')")
-    md = get_run_dir(run_dir)/'models'
-    if not (files := sorted(md.glob(f'*/{pat}'))): raise DFDetectError(f'{md}: no */{pat} (has dfdetect-train run?)')
+    if part not in ('test', 'cv'): raise DFDetectError(f"load_preds: part={part!r} (use 'test' or 'cv')")
+    rd, name = get_run_dir(run_dir), 'preds_test.parquet' if part == 'test' else 'preds_valid.parquet'
+    if not (files := [d/name for d in rd.model_dirs(part) if (d/name).exists()]):
+        raise DFDetectError(f"{rd.models}: no {'*/full' if part == 'test' else '*/fold*'}/{name} (has dfdetect-train run?)")
     return pd.concat([load_table(f).assign(model=f.parent.parent.name) for f in files], ignore_index=True)
 
 # %% ../nbs/10a_evaluate.ipynb #00138aa2
@@ -181,11 +181,11 @@ def evaluate(run_dir:str|Path|None=None, # run folder (videos.parquet, splits.pa
     "Score and measure every model × strategy; write video_metrics.csv, video_scores.parquet, track_scores.parquet"
     run_dir = get_run_dir(run_dir)
     preds = load_preds(run_dir, part) if preds is None else preds
-    allv = load_table(run_dir/'videos.parquet')
+    allv = load_table(run_dir.videos)
     if miss := sorted(set(preds.video) - set(allv.video)):
-        raise DFDetectError(f"{run_dir/'videos.parquet'}: {len(miss)} predicted videos are missing, e.g. {miss[0]!r} (stale? run dfdetect-index)")
-    videos = judged_videos(allv, load_table(run_dir/'splits.parquet'), part)
-    ff = run_dir/'faces'/'failures.parquet'
+        raise DFDetectError(f"{run_dir.videos}: {len(miss)} predicted videos are missing, e.g. {miss[0]!r} (stale? run dfdetect-index)")
+    videos = judged_videos(allv, load_table(run_dir.splits), part)
+    ff = run_dir.face_failures
     failures = load_table(ff) if ff.exists() else None
     grid = list(dict.fromkeys([n_frames] + [n for n in frame_grid if n]))
     curve, vs = compare(preds, videos, strategies, grid, failures, eps, default)
@@ -195,9 +195,9 @@ def evaluate(run_dir:str|Path|None=None, # run folder (videos.parquet, splits.pa
     if 'method' in by: by['method'] = by['method'].assign(method=lambda t: t.dataset.astype(str) + '/' + t.method.astype(str)).drop(columns='dataset')
     by = pd.concat([t.rename(columns={b: 'group'}).assign(by=b) for b, t in by.items() if len(t)] or [pd.DataFrame()], ignore_index=True)
     tracks = pd.concat([track_scores(preds, s, n_frames) for s in strategies], ignore_index=True)
-    save_table(table, run_dir/'video_metrics.csv'); save_table(by, run_dir/'video_metrics_by.csv')
-    save_table(curve, run_dir/'video_metrics_frames.csv')
-    save_table(vs, run_dir/'video_scores.parquet'); save_table(tracks, run_dir/'track_scores.parquet')
+    save_table(table, run_dir.video_metrics); save_table(by, run_dir.video_metrics_by)
+    save_table(curve, run_dir.video_metrics_frames)
+    save_table(vs, run_dir.video_scores); save_table(tracks, run_dir.track_scores)
     return dict(table=table, by=by, curve=curve, scores=vs, tracks=tracks, preds=preds, failures=failures)
 
 # %% ../nbs/10a_evaluate.ipynb #e62a7785
@@ -212,7 +212,7 @@ def report_figures(res:dict, # from `evaluate`
     worst = worst_videos(res['scores'][(res['scores'].model == best.model) & (res['scores'].strategy == best.strategy)], k)
     figs = {'video_report.png': plot_report(res['scores'], best.strategy, int(best.n_frames)),
             'frames_curve.png': plot_frames_curve(res['curve']),
-            'worst_videos.png': show_worst(worst, res['preds'], get_run_dir(run_dir)/'faces')}
+            'worst_videos.png': show_worst(worst, res['preds'], get_run_dir(run_dir).faces)}
     out = [save_fig(f, prefix + name) for name, f in figs.items()]
     for f in figs.values(): plt.close(f)
     return out
@@ -226,19 +226,19 @@ def ood_check(run_dir:str|Path|None=None, # the training run (models/*/full, fac
              ) -> tuple[pd.DataFrame, pd.DataFrame]:
     "(metrics per model and dataset, video scores) of the run's final models on the real clips"
     run_dir, vids = get_run_dir(run_dir), read_manifest(root)
-    pf = run_dir/'faces'/'params.json'
+    pf = run_dir.face_params
     params = json.loads(pf.read_text()) if pf.exists() else {}
     key = hashlib.sha256(json.dumps([params, sorted(vids.video)], sort_keys=True).encode()).hexdigest()[:12]
     make = lambda f: extract_faces(vids, f, device=device, progress=False, **params)
-    crops = make_once(cache_dir()/'realdata'/f'faces-{key}', make)/'faces'
-    index, failures = load_table(crops/'index.parquet'), load_table(crops/'failures.parquet')
+    crun = RunDir(make_once(cache_dir()/'realdata'/f'faces-{key}', make))
+    crops, index, failures = crun.faces, load_table(crun.face_index), load_table(crun.face_failures)
     preds = []
-    for d in sorted((run_dir/'models').glob('*/full')):
+    for d in run_dir.model_dirs('test'):
         if not (d/'model.safetensors').exists(): continue
         model, cfg = load_model(d, device)
         p = predict_crops(model, cfg, [str(crops/c) for c in index.crop])
         preds.append(index[['crop', 'video', 'track', 'frame', 'label']].assign(prob=p, fold=-1, model=d.parent.name))
-    if not preds: raise DFDetectError(f'{run_dir/"models"}: no */full/model.safetensors (has dfdetect-train run?)')
+    if not preds: raise DFDetectError(f'{run_dir.models}: no */full/model.safetensors (has dfdetect-train run?)')
     vs = video_scores(pd.concat(preds, ignore_index=True), vids, strategy, failures=failures)
     g = vs.groupby(['model', 'dataset'], sort=False)
     mean_p = g.apply(lambda d: pd.Series(dict(p_real=d.prob[d.label == 'REAL'].mean(), p_fake=d.prob[d.label == 'FAKE'].mean(),
@@ -257,10 +257,10 @@ def ensure_preds(run_dir:str|Path|None=None, # run folder
     if train:
         from dfdetect.train import ensure_models, train_run, SAMPLE_TRAIN  # fastai and the training stack: only when asked to train
         with file_lock(rd/'.videos.lock'):
-            if not (rd/'videos.parquet').exists():
+            if not rd.videos.exists():
                 index_videos(data_root, rd)
         if part == 'test': ensure_models(rd, data_root, device=device)
-        elif not list((rd/'models').glob('*/fold*/preds_valid.parquet')):  # every fold of the sample knobs
+        elif not any((d/'preds_valid.parquet').exists() for d in rd.model_dirs('cv')):  # every fold of the sample knobs
             train_run(dict(SAMPLE_TRAIN, run_dir=rd, data_root=data_root, device=device, final=False, folds=None))
     return load_preds(rd, part)
 
@@ -285,5 +285,5 @@ def evaluate_cli(run_dir:str=None, # run folder (default: the sample run in the 
     if realdata:
         print(f'out-of-domain check on {device_summary(get_device(device))}')
         ood, _ = ood_check(rd, None, res['table'].strategy.iloc[0], device, eps)
-        save_table(ood, rd/'realdata_metrics.csv'); print(ood.round(3).to_string(index=False))
-    print(f'dfdetect-evaluate: {rd/"video_metrics.csv"}; figures {", ".join(str(f) for f in figs)}')
+        save_table(ood, rd.realdata_metrics); print(ood.round(3).to_string(index=False))
+    print(f'dfdetect-evaluate: {rd.video_metrics}; figures {", ".join(str(f) for f in figs)}')

@@ -75,8 +75,8 @@ def face_settings(model_dir:str|Path, # an export folder or a model folder (run_
     from dfdetect.extract import FACE_PARAMS
     d = Path(model_dir).resolve()
     if (d/'meta.json').exists(): return FACE_PARAMS | (json.loads((d/'meta.json').read_text()).get('face') or {})
-    f = d.parents[2]/'faces'/'params.json' if len(d.parents) > 2 else None
-    return FACE_PARAMS | (json.loads(f.read_text()) if f is not None and f.exists() else {})
+    run = RunDir.of_model(d)
+    return FACE_PARAMS | (json.loads(run.face_params.read_text()) if run is not None and run.face_params.exists() else {})
 
 # %% ../nbs/11_export.ipynb #74dd4536
 class Predictor:
@@ -258,11 +258,11 @@ def default_model_dir(run_dir:str|Path|None=None, # run folder holding models/
                      ) -> Path:
     "The run's final model to export: the best in video_metrics.csv, else the first models/<name>/full"
     rd = get_run_dir(run_dir)
-    full = sorted(p.parent for p in (rd/'models').glob('*/full/config.json') if (p.parent/'model.safetensors').exists())
-    if not full: raise DFDetectError(f"{rd/'models'}: no */full model folder (has dfdetect-train run its final models?)")
-    vm = rd/'video_metrics.csv'
+    full = [d for d in rd.model_dirs('test') if (d/'config.json').exists() and (d/'model.safetensors').exists()]
+    if not full: raise DFDetectError(f"{rd.models}: no */full model folder (has dfdetect-train run its final models?)")
+    vm = rd.video_metrics
     if vm.exists():
-        best = [rd/'models'/str(m)/'full' for m in load_table(vm).get('model', [])]
+        best = [rd.model(str(m)) for m in load_table(vm).get('model', [])]
         best = [d for d in best if d in full]
         if best: return best[0]
     return full[0]
@@ -281,13 +281,13 @@ def export_cli(model_dir:str=None, # model folder to export; default the run's f
     rd = get_run_dir(run_dir)
     md = Path(model_dir) if model_dir else default_model_dir(rd)
     name = md.parent.name if md.name == 'full' else md.name
-    runs = [rd] + ([md.resolve().parents[2]] if model_dir and len(md.resolve().parents) > 2 else [])
-    fi = next((r/'faces'/'index.parquet' for r in runs[::-1] if (r/'faces'/'index.parquet').exists()), None)
+    runs = [rd] + ([RunDir.of_model(md)] if model_dir and RunDir.of_model(md) else [])
+    fi = next((r.face_index for r in runs[::-1] if r.face_index.exists()), None)
     crops = None
     if fi is not None:
         idx = load_table(fi)
         crops = [str(fi.parent/c) for c in idx.sample(min(n_check, len(idx)), random_state=0).crop] if len(idx) else None
-    dest = Path(out) if out else rd/'export'/name
+    dest = Path(out) if out else rd.export_dir(name)
     if 'torch_export' in formats: print(f'torch.export program made on {device_summary(get_device(device))}')
     meta = export_model(md, dest, formats, crops, device)
     for b, f in meta['files'].items():

@@ -246,7 +246,7 @@ def merge_faces(run_dir:str|Path|None=None, # the run folder holding `faces/part
                ) -> pd.DataFrame:
     "Merge the part files of `run_dir/faces/parts` into `faces/index.parquet` and `faces/failures.parquet`"
     import pyarrow.dataset as ds
-    fd = get_run_dir(run_dir)/'faces'
+    rd = get_run_dir(run_dir); fd = rd.faces
     keep = (lambda f, kind: True) if videos is None else (
         lambda f, kind, vs=set(videos): f.relative_to(fd/'parts').as_posix()[:-len(kind) - 1] in vs)
     with file_lock(fd/'.merge.lock'):
@@ -259,7 +259,7 @@ def merge_faces(run_dir:str|Path|None=None, # the run folder holding `faces/part
         if len(dup): raise DFDetectError(f'{fd}: crop {dup.iloc[0]!r} is listed twice (part files of two runs?)')
         fails = [json.loads(f.read_text()) for f in (fd/'parts').rglob('*.fail.json') if keep(f, 'fail.json')]
         fails = pd.DataFrame(fails, columns=['video', 'path', 'reason']).sort_values('video', ignore_index=True)
-        save_table(idx, fd/'index.parquet'); save_table(fails, fd/'failures.parquet')
+        save_table(idx, rd.face_index); save_table(fails, rd.face_failures)
     return idx
 
 # %% ../nbs/05_extract.ipynb #3a02c4ff
@@ -274,7 +274,7 @@ def _plan_run(data_root, run_dir, shard:str|None, params:dict) -> tuple:
         videos = data_root
         if miss := (set(INDEX_COLUMNS[1:7]) | {"path"}) - set(videos): raise DFDetectError(f'videos table: no column(s) {sorted(miss)}')
     else: videos = read_videos(data_root)
-    fd = get_run_dir(run_dir)/'faces'
+    fd = get_run_dir(run_dir).faces
     p = face_params(fd, **params)
     plan = plan_groups(videos, shard)
     todo = [r for r in plan.itertuples() if not _is_done(fd, r.video)]
@@ -306,7 +306,7 @@ def extract_faces(data_root:str|Path|pd.DataFrame|None=None, # dataset root (DFD
     if batch_size < 1: raise DFDetectError(f'batch_size={batch_size}: must be at least 1')
     if workers < 0: raise DFDetectError(f'workers={workers}: must be 0 (decode inline) or more')
     rd = get_run_dir(run_dir)
-    with run_lock(rd/'faces'/'.extract.lock', f'run folder {rd}', wait=True):  # dfdetect-extract refuses instead of waiting
+    with run_lock(rd.faces/'.extract.lock', f'run folder {rd}', wait=True):  # dfdetect-extract refuses instead of waiting
         return _extract_local(data_root, rd, shard, device, batch_size, workers, progress, detector, params)
 
 def _extract_local(data_root, run_dir, shard, device, batch_size, workers, progress, detector, params) -> dict:
@@ -363,15 +363,15 @@ def ensure_faces(run_dir:str|Path|None=None, # run folder; None = the shared sam
     "The crop index `run_dir/faces/index.parquet` of every video of `data_root`, extracting what is missing first"
     from dfdetect.data import read_videos
     from dfdetect.sample import sample_root
-    fd = get_run_dir(run_dir)/'faces'
+    rd = get_run_dir(run_dir)
     want = set(read_videos(sample_root() if data_root is None else data_root).video)
     def complete():  # every video of the dataset, and only those, is in the index or the failures
-        ok = (fd/'index.parquet').exists() and (fd/'failures.parquet').exists()
-        return ok and want == set(load_table(fd/'index.parquet').video) | set(load_table(fd/'failures.parquet').video)
+        ok = rd.face_index.exists() and rd.face_failures.exists()
+        return ok and want == set(load_table(rd.face_index).video) | set(load_table(rd.face_failures).video)
     if not complete():
-        with file_lock(fd.parent/'.faces.lock'):
-            if not complete(): extract_faces(data_root, fd.parent, **({'progress': False} | kwargs))
-    return load_table(fd/'index.parquet')
+        with file_lock(rd/'.faces.lock'):
+            if not complete(): extract_faces(data_root, rd, **({'progress': False} | kwargs))
+    return load_table(rd.face_index)
 
 # %% ../nbs/05_extract.ipynb #de008842
 @call_parse
@@ -420,11 +420,11 @@ def extract_cli(data_root:str=None, # dataset root (DFDC, FaceForensics++ or Cel
         if address and engine != 'ray': raise DFDetectError(f'--address {address!r}: only with --engine ray')
         kw = dict(address=address) if engine == 'ray' else dict(workers=workers)
         print(f'MTCNN on {device_summary(get_device(device))}')
-        with run_lock(rd/'faces'/'.extract.lock', f'run folder {rd}'):  # a second extraction on this folder: refused at once
+        with run_lock(rd.faces/'.extract.lock', f'run folder {rd}'):  # a second extraction on this folder: refused at once
             s = run(data_root, rd, shard, device, batch_size, progress=not quiet, **kw, n_frames=n_frames, every=every,
                     max_size=max_size, thresholds=th, min_face_size=min_face_size, scale_factor=scale_factor,
                     iou_thr=iou_thr, min_prob=min_prob, min_rel_size=min_rel_size, margin=margin, size=size, ext=ext, quality=quality)
         print(_summary_line(s))
     from dfdetect.data import read_videos
-    idx = merge_faces(rd, data_root and read_videos(data_root).video) if merge else load_table(rd/'faces'/'index.parquet')
-    print(f"{len(idx)} crops of {idx.video.nunique()} videos -> {rd/'faces'/'index.parquet'}")
+    idx = merge_faces(rd, data_root and read_videos(data_root).video) if merge else load_table(rd.face_index)
+    print(f"{len(idx)} crops of {idx.video.nunique()} videos -> {rd.face_index}")

@@ -395,7 +395,7 @@ def luminance_report(run_dir:str|Path|None=None, # run folder; None = the shared
     sel = select_crops(index, max_crops, seed).reset_index(drop=True)
     cols = [c for c in ['crop', 'video', 'label', 'original', 'method', 'dataset', 'folder', 'frame', 'track'] if c in sel]
     name = '/'.join(map(str, sel.dataset.dropna().unique())) if 'dataset' in sel else 'run'
-    parts = [measure_crops([run_dir/'faces'/c for c in sel.crop], sel[cols], name or 'run')]
+    parts = [measure_crops([run_dir.faces/c for c in sel.crop], sel[cols], name or 'run')]
     diff = None
     rd = realdata_root() if pairs else None
     if rd is not None:
@@ -409,9 +409,9 @@ def luminance_report(run_dir:str|Path|None=None, # run folder; None = the shared
     st = out['stats'].copy()
     for c in ('original', 'method', 'pair', 'dataset', 'folder', 'crop'):
         if c in st: st[c] = st[c].astype('string')
-    save_table(st, run_dir/'luminance_stats.parquet')
-    save_table(out['summary'], run_dir/'luminance_summary.csv')
-    atomic_write_text(run_dir/'luminance_summary.md', out['text'] + '\n')
+    save_table(st, run_dir.luminance_stats)
+    save_table(out['summary'], run_dir.luminance_summary)
+    atomic_write_text(run_dir.luminance_notes, out['text'] + '\n')
     figs = dict(hist=plot_hists(out['hists']), hf=plot_hf(out['stats'], out['spectra']), border=plot_border(out['stats'], diff))
     out['figures'] = {k: save_fig(f, f'06_luminance_{k}.png', fig_dir(run_dir=run_dir)) for k, f in figs.items()}
     for f in figs.values(): plt.close(f)

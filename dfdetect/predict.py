@@ -27,7 +27,7 @@ def default_model(run_dir:str|Path|None=None, # the training run
                  ) -> Path:
     "The run's model for prediction: its export folder when complete, else its final model folder"
     md = default_model_dir(run_dir)
-    ex = get_run_dir(run_dir)/'export'/md.parent.name
+    ex = get_run_dir(run_dir).export_dir(md.parent.name)
     return ex if (ex/'meta.json').exists() and (ex/'model.safetensors').exists() else md
 
 # %% ../nbs/12_predict.ipynb #ca6e365e

@@ -204,7 +204,7 @@ def run_chain(params:dict, # parameters (see `load_params`)
         for name, nb in STAGES:
             if name not in todo: continue
             redo = redo or name == from_stage
-            res[name] = run_stage(name, nbs/nb, params, rd/'chain', force=redo, log=log)
+            res[name] = run_stage(name, nbs/nb, params, rd.chain, force=redo, log=log)
     return res
 
 # %% ../nbs/13_run.ipynb #7715cbd7
@@ -225,5 +225,5 @@ def run_cli(config:str=None, # YAML parameters file (see configs/)
                     what=config or 'dfdetect-run')
     rd = get_run_dir(params.get('run_dir')).resolve()
     print(f'chain finished in {time.time()-t0:.0f}s: ' + ', '.join(f'{k} {v}' for k, v in res.items()))
-    for what, p in [('executed notebooks', rd/'chain'), ('metrics', rd), ('figures', os.environ.get('DFDETECT_FIGS')),
-                    ('models', rd/'models'), ('export', rd/'export')]: print(f'{what:>18}: {p}')
+    for what, p in [('executed notebooks', rd.chain), ('metrics', rd), ('figures', os.environ.get('DFDETECT_FIGS')),
+                    ('models', rd.models), ('export', rd.export)]: print(f'{what:>18}: {p}')

@@ -156,7 +156,7 @@ def split_input(run_dir:str|Path|None=None, # run folder
                ) -> Path:
     "The table to split: `run_dir/faces/index.parquet`, else `run_dir/videos.parquet`"
     run_dir = get_run_dir(run_dir)
-    for p in [run_dir/'faces'/'index.parquet', run_dir/'videos.parquet']:
+    for p in [run_dir.face_index, run_dir.videos]:
         if p.exists(): return p
     raise DFDetectError(f'{run_dir}: neither faces/index.parquet nor videos.parquet found (run dfdetect-index first)')
 
@@ -172,7 +172,7 @@ def split_run(run_dir:str|Path|None=None, # run folder holding the crop index or
     try: splits = make_splits(df, n_folds, test_frac, group_by, seed)
     except DFDetectError as e: raise DFDetectError(f'{src}: {e}') from e
     check_splits(splits, df)
-    save_table(splits, get_run_dir(run_dir)/'splits.parquet')
+    save_table(splits, get_run_dir(run_dir).splits)
     return splits
 
 # %% ../nbs/07_splits.ipynb #af0eb100

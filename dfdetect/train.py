@@ -35,7 +35,7 @@ def training_crops(run_dir:str|Path|None=None, # run folder
     "The crop index with each crop's `fold` (-1 = test) and absolute `path`"
     from dfdetect.extract import ensure_faces
     from dfdetect.splits import split_run, add_folds
-    rd, sp = get_run_dir(run_dir), get_run_dir(run_dir)/'splits.parquet'
+    rd = get_run_dir(run_dir); sp = rd.splits
     idx = ensure_faces(rd, data_root)
     stale = lambda: not sp.exists() or not set(idx.video) <= set(load_table(sp).video)
     if stale():
@@ -44,8 +44,8 @@ def training_crops(run_dir:str|Path|None=None, # run folder
                 if sp.exists(): warnings.warn(f'{sp}: does not cover the crop index (faces extracted again?); making new splits')
                 split_run(rd, n_folds=n_folds)
     df = add_folds(idx, load_table(sp))
-    df['path'] = [str(rd/'faces'/c) for c in df.crop]
-    pf = rd/'faces'/'params.json'
+    df['path'] = [str(rd.faces/c) for c in df.crop]
+    pf = rd.face_params
     if 'lm' in df.columns and pf.exists():  # landmarks as fractions of the crop: what self-blending needs
         df['lm_crop'] = list(crop_landmarks(df, json.loads(pf.read_text())['margin']).reshape(-1, 10))
     return df
@@ -304,7 +304,7 @@ def collect_metrics(run_dir:str|Path, # run folder holding models/
                     part:str='cv', # 'cv' (models/*/fold*) or 'test' (models/*/full)
                    ) -> pd.DataFrame:
     "The metrics.json of every model folder of the run, one row each"
-    files = sorted((Path(run_dir)/'models').glob('*/fold*/metrics.json' if part == 'cv' else '*/full/metrics.json'))
+    files = [d/'metrics.json' for d in RunDir(run_dir).model_dirs(part) if (d/'metrics.json').exists()]
     rows = [{k: v for k, v in json.loads(f.read_text()).items() if k not in ('hparams', 'data')} for f in files]
     return pd.DataFrame(rows)
 
@@ -321,15 +321,15 @@ def cross_validate(crops:pd.DataFrame, # from `training_crops` (with fold and pa
                    force:bool=False, # retrain complete folds
                   ) -> pd.DataFrame:
     "Train each model on each fold; write cv_metrics.csv and cv_summary.csv; return the run's CV metrics"
-    rd = Path(run_dir)
+    rd = RunDir(run_dir)
     all_folds = sorted(int(k) for k in set(crops.fold) - {-1})
     folds = all_folds if folds is None else [int(k) for k in folds]
     if set(folds) - set(all_folds): raise DFDetectError(f'folds={folds}: the splits have folds {all_folds}')
     for hp, k in progress([(hp, k) for hp in specs for k in folds], 'cross-validation models', 0, bar=progress_lines()):
-        train_model(crops[~crops.fold.isin([k, -1])], crops[crops.fold == k], hp, rd/'models'/hp.name/f'fold{k}',
+        train_model(crops[~crops.fold.isin([k, -1])], crops[crops.fold == k], hp, rd.model(hp.name, k),
                     device, fold=k, force=force)
     cv = collect_metrics(rd, 'cv')
-    if _rank() == 0 and len(cv): save_table(cv, rd/'cv_metrics.csv'); save_table(cv_summary(cv), rd/'cv_summary.csv')
+    if _rank() == 0 and len(cv): save_table(cv, rd.cv_metrics); save_table(cv_summary(cv), rd.cv_summary)
     return cv
 
 # %% ../nbs/08_train.ipynb #ddc92b56
@@ -360,11 +360,11 @@ def train_final(crops:pd.DataFrame, # from `training_crops`
                 force:bool=False, # retrain complete models
                ) -> pd.DataFrame:
     "Train each model on all non-test crops, predict the test crops; write and return test_metrics.csv"
-    rd = Path(run_dir)
+    rd = RunDir(run_dir)
     for hp in progress(specs, 'final models', 0, bar=progress_lines()):
-        train_model(crops[crops.fold != -1], crops[crops.fold == -1], hp, rd/'models'/hp.name/'full', device, -1, force)
+        train_model(crops[crops.fold != -1], crops[crops.fold == -1], hp, rd.model(hp.name), device, -1, force)
     tm = collect_metrics(rd, 'test')
-    if _rank() == 0 and len(tm): save_table(tm, rd/'test_metrics.csv')
+    if _rank() == 0 and len(tm): save_table(tm, rd.test_metrics)
     return tm
 
 # %% ../nbs/08_train.ipynb #0a52ea8d
@@ -405,8 +405,8 @@ def ensure_models(run_dir:str|Path|None=None, # run folder
     "The final model folders (models/<name>/full) of `params`, training the missing ones first"
     rd = get_run_dir(run_dir)
     _, specs = _split(SAMPLE_TRAIN if params is None else params, strict=False)
-    dirs = [rd/'models'/h.name/'full' for h in specs]
-    have = sorted(d for d in (rd/'models').glob('*/full') if _complete(d))
+    dirs = [rd.model(h.name) for h in specs]
+    have = [d for d in rd.model_dirs('test') if _complete(d)]
     if params is None and have and not any(_done(d, h) for d, h in zip(dirs, specs)): return have
     todo = [asdict(h) for h, d in zip(specs, dirs) if not _complete(d)]
     if todo: train_run(dict(run_dir=rd, data_root=data_root, device=device, archs=todo, folds=[], final=True))
