@@ -7,6 +7,7 @@ Docs: https://dfdetect.github.io/dfdetect/metrics.html.md"""
 # %% ../nbs/07c_metrics.ipynb #d158a35d
 from __future__ import annotations
 import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
+from sklearn import metrics as skm
 from .core import DFDetectError
 
 # %% auto #0
@@ -32,16 +33,15 @@ def log_loss(y, # labels: 1/'FAKE' or 0/'REAL'
     "Binary log loss, the DFDC metric, with clipping"
     y, p = fake_labels(y), np.clip(np.asarray(p, dtype=float), eps, 1 - eps)
     if not len(y): raise DFDetectError('log_loss: no predictions')
-    return float(-np.mean(y*np.log(p) + (1 - y)*np.log(1 - p)))
+    return float(skm.log_loss(y, p, labels=[0, 1]))
 
 # %% ../nbs/07c_metrics.ipynb #d972dfc8
 def roc_auc(y, # labels: 1/'FAKE' or 0/'REAL'
             p, # predicted P(FAKE)
            ) -> float:
     "Area under the ROC curve (NaN with one class only)"
-    from sklearn.metrics import roc_auc_score
     y = fake_labels(y)
-    return float(roc_auc_score(y, np.asarray(p, dtype=float))) if len(set(y)) == 2 else float('nan')
+    return float(skm.roc_auc_score(y, np.asarray(p, dtype=float))) if len(set(y)) == 2 else float('nan')
 
 def accuracy(y, # labels: 1/'FAKE' or 0/'REAL'
              p, # predicted P(FAKE)
@@ -49,16 +49,15 @@ def accuracy(y, # labels: 1/'FAKE' or 0/'REAL'
             ) -> float:
     "Share of right decisions at `threshold` (NaN without predictions)"
     y = fake_labels(y)
-    return float(((np.asarray(p, dtype=float) > threshold) == y).mean()) if len(y) else float('nan')
+    return float(skm.accuracy_score(y, np.asarray(p, dtype=float) > threshold)) if len(y) else float('nan')
 
 def eer(y, # labels: 1/'FAKE' or 0/'REAL'
         p, # predicted P(FAKE)
        ) -> float:
     "Equal error rate: where the false-positive and false-negative rates meet (NaN with one class only)"
-    from sklearn.metrics import roc_curve
     y = fake_labels(y)
     if len(set(y)) < 2: return float('nan')
-    fpr, tpr, _ = roc_curve(y, np.asarray(p, dtype=float))
+    fpr, tpr, _ = skm.roc_curve(y, np.asarray(p, dtype=float))
     i = np.argmin(np.abs((1 - tpr) - fpr))
     return float((fpr[i] + 1 - tpr[i])/2)
 
@@ -97,10 +96,10 @@ def video_metrics(y, # labels: 1/'FAKE' or 0/'REAL'
     "Log loss, ROC AUC, accuracy, precision, recall (of FAKE) and EER of one set of videos"
     y, p = fake_labels(y), np.asarray(p, dtype=float)
     hat = (p > threshold).astype(int)
-    tp, fp_, fn = int(((hat == 1) & (y == 1)).sum()), int(((hat == 1) & (y == 0)).sum()), int(((hat == 0) & (y == 1)).sum())
+    pr = dict(y_true=y, y_pred=hat, pos_label=1, zero_division=np.nan)  # of FAKE; NaN when nothing to divide
     return dict(n=len(y), n_fake=int(y.sum()), logloss=log_loss(y, p, eps), auc=roc_auc(y, p),
-                acc=accuracy(y, p, threshold), precision=tp/(tp + fp_) if tp + fp_ else np.nan,
-                recall=tp/(tp + fn) if tp + fn else np.nan, eer=eer(y, p))
+                acc=accuracy(y, p, threshold), precision=float(skm.precision_score(**pr)), recall=float(skm.recall_score(**pr)),
+                eer=eer(y, p))
 
 # %% ../nbs/07c_metrics.ipynb #ea5a837c
 class BinaryLoss(nn.Module):

@@ -153,9 +153,10 @@ def create_head(nf:int, # features out of the body
         bn = nn.BatchNorm1d(ni)
         with torch.no_grad(): bn.bias.fill_(1e-3); bn.weight.fill_(1.)  # fastai's `BatchNorm` initialisation
         lin = nn.Linear(ni, no, bias=False)  # BatchNorm before it: no bias
-        nn.init.kaiming_normal_(lin.weight)
         layers += [bn] + ([nn.Dropout(ps if last else ps / 2)] if (ps if last else ps / 2) else []) + [lin]
         if not last: layers.append(nn.ReLU(inplace=True))
+    for m in layers:  # once every layer exists, as fastai's `apply_init` does (the same random draws, in the same order)
+        if isinstance(m, nn.Linear): nn.init.kaiming_normal_(m.weight)
     return nn.Sequential(*layers)
 
 def build_model(arch:str, # timm architecture
