@@ -37,9 +37,9 @@ def main(run_dir:str='runs/realdata', # the real-data run folder
     allp = pd.concat([preds, sp], ignore_index=True)
     tab, vs = compare(allp, test, (strategy,), (None,), fails)
     print(f'test set: {len(test)} clips ({(test.label == "FAKE").sum()} FAKE), strategy {strategy}')
-    print(tab[['model', 'n', 'n_fake', 'logloss', 'auc', 'acc', 'n_default']].round(3).to_string(index=False)); print()
+    print(tab[['model', 'n', 'n_fake', 'log_loss', 'roc_auc', 'accuracy', 'n_default']].round(3).to_string(index=False)); print()
     by = metrics_by(vs, 'dataset')
-    print(by.pivot_table(index='dataset', columns='model', values=['auc', 'logloss'])[['auc', 'logloss']].round(3).to_string())
+    print(by.pivot_table(index='dataset', columns='model', values=['roc_auc', 'log_loss'])[['roc_auc', 'log_loss']].round(3).to_string())
     print(by.groupby('dataset')[['n', 'n_fake']].first().to_string())
     for f in sorted((rd/'models').glob('*/full/metrics.json')):
         m = json.loads(f.read_text()); print(f"{m['model']}: {m['n_train']} training items, {m['seconds']} s, {m['img_s']} img/s")

@@ -34,7 +34,7 @@ def metrics_by(vs:pd.DataFrame, # video scores (model, strategy, video, label, p
         for (ds, meth), f in fakes.groupby(['dataset', 'method']):
             reals = vs[(fake_labels(vs.label) == 0) & (vs.dataset == ds)]
             parts.append(pd.concat([f, reals]).assign(method=meth))
-        if not parts: return pd.DataFrame(columns=keys + ['dataset', 'method', 'n', 'logloss', 'auc'])
+        if not parts: return pd.DataFrame(columns=keys + ['dataset', 'method', 'n', 'log_loss', 'roc_auc'])
         vs, by = pd.concat(parts), ['dataset', 'method']
     groups = keys + ([by] if isinstance(by, str) else list(by or []))
     rows = [dict(zip(groups, k if isinstance(k, tuple) else (k,)), **video_metrics(g.label, g.prob, eps))
@@ -94,7 +94,7 @@ def plot_report(vs:pd.DataFrame, # video scores from `compare` (model, strategy,
 
 # %% ../nbs/10a_evaluate.ipynb #88419478
 def plot_frames_curve(tab:pd.DataFrame, # `compare` metrics with several n_frames (0 = all)
-                      metrics=('logloss', 'auc'), # which columns to plot
+                      metrics=('log_loss', 'roc_auc'), # which columns to plot
                      ):
     "Metrics against frames per track: colour = strategy, line style = model"
     import matplotlib.pyplot as plt
@@ -190,7 +190,7 @@ def evaluate(run_dir:str|Path|None=None, # run folder (videos.parquet, splits.pa
     grid = list(dict.fromkeys([n_frames] + [n for n in frame_grid if n]))
     curve, vs = compare(preds, videos, strategies, grid, failures, eps, default)
     vs = vs[vs.n_frames == (n_frames or 0)]
-    table = curve[curve.n_frames == (n_frames or 0)].sort_values('logloss').reset_index(drop=True)
+    table = curve[curve.n_frames == (n_frames or 0)].sort_values('log_loss').reset_index(drop=True)
     by = {b: metrics_by(vs, b, eps) for b in ('folder', 'dataset', 'method') if b in vs}
     if 'method' in by: by['method'] = by['method'].assign(method=lambda t: t.dataset.astype(str) + '/' + t.method.astype(str)).drop(columns='dataset')
     by = pd.concat([t.rename(columns={b: 'group'}).assign(by=b) for b, t in by.items() if len(t)] or [pd.DataFrame()], ignore_index=True)

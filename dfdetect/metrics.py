@@ -97,8 +97,8 @@ def video_metrics(y, # labels: 1/'FAKE' or 0/'REAL'
     y, p = fake_labels(y), np.asarray(p, dtype=float)
     hat = (p > threshold).astype(int)
     pr = dict(y_true=y, y_pred=hat, pos_label=1, zero_division=np.nan)  # of FAKE; NaN when nothing to divide
-    return dict(n=len(y), n_fake=int(y.sum()), logloss=log_loss(y, p, eps), auc=roc_auc(y, p),
-                acc=accuracy(y, p, threshold), precision=float(skm.precision_score(**pr)), recall=float(skm.recall_score(**pr)),
+    return dict(n=len(y), n_fake=int(y.sum()), log_loss=log_loss(y, p, eps), roc_auc=roc_auc(y, p),
+                accuracy=accuracy(y, p, threshold), precision=float(skm.precision_score(**pr)), recall=float(skm.recall_score(**pr)),
                 eer=eer(y, p))
 
 # %% ../nbs/07c_metrics.ipynb #ea5a837c
