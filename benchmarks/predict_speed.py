@@ -15,11 +15,14 @@ waiting for each other when one of them is descheduled.
 
 Before / after (when the 1080p clip is there; `--n_videos` copies of it through `predict_videos`, the way
 `dfdetect-predict FOLDER` runs, alternating the two modes `--rounds` times in this one command):
-  before: every frame decoded (`read_frames(decode_all=True)`), each video decoded only when its turn comes;
-  after:  unwanted non-reference frames not decoded, and the next video decoded in a thread while this one is
-          detected and classified (`prefetch=1`).
-Per video: decode / detect / classify (each step's own seconds) and total = wall time of the batch / videos.
-Both modes must give the same results (probabilities, tracks, frame scores): checked.
+  before: main at 2313bae: the classifier on PyTorch (safetensors), MTCNN with PyTorch's PReLU and max pooling;
+  after:  today's defaults: `predict.default_backend` (ONNX Runtime for a parity-checked export on the CPU),
+          MTCNN with `detect.prelu_cl` / `max_pool_cl` (same numbers, faster in channels-last memory).
+Both decode the next video in a thread while this one is detected and classified (`prefetch=1`), and skip unwanted
+non-reference frames. Per video: decode / detect / classify (each step's own seconds), total = wall time of the batch
+divided by the videos, and cpu = the process's CPU seconds per video (all threads). The crops and tracks must be
+identical in both modes, and the probabilities within the export's tolerance with the same labels: checked, and the
+largest difference printed. The goal of issue 14: <= 2 s per 1080p video on 2 cores.
 """
 import argparse, functools, os, sys, tempfile, time
 from pathlib import Path
@@ -32,37 +35,64 @@ def realdata_clips(root):
              'manipulated_sequences/Face2Face/c23/videos/750_743.mp4']
     return [ff/n for n in names if (ff/n).exists()]
 
+def export_of(model):
+    "An export folder (safetensors + parity-checked ONNX) of `model`: itself when it is one"
+    from dfdetect.export import export_model
+    model = Path(model)
+    if model.suffix == '.onnx': model = model.parent
+    if (model/'meta.json').exists() and (model/'model.onnx').exists() and (model/'model.safetensors').exists(): return model
+    export_model(model, model.parent/'bench_export', 'safetensors,onnx')
+    return model.parent/'bench_export'
+
 def untrained_model(arch, img_size, folder):
     "A model folder with an untrained classifier: the same compute as a trained one"
     from dfdetect.models import build_model, model_config, save_model
     pre = arch in ('tf_efficientnet_lite0', 'efficientnet_lite0')  # ImageNet weights ship in a package: no download
     return save_model(build_model(arch, pretrained=pre), model_config(arch, 'rgb', img_size), Path(folder)/'bench_model')
 
-def before_after(clip, pred, det, n_videos, rounds, kw):
-    "Per-video cost of `n_videos` copies of `clip` through `predict_videos`: before (decode all, no prefetch) vs after"
-    import dfdetect.predict as P
-    from dfdetect.video import read_frames
-    modes = dict(before=(functools.partial(read_frames, decode_all=True), 0), after=(read_frames, 1))
+def mtcnn_forward_2313bae(self, x):
+    "MTCNNNet.forward as it was at 2313bae: PyTorch's PReLU and max pooling layers"
+    import torch.nn.functional as F
+    for conv, prelu, pool in zip(self.convs, self.prelus, self.pools):
+        x = prelu(conv(x))
+        if pool: x = F.max_pool2d(x, pool[0], pool[1], ceil_mode=pool[2])
+    if self.dense is not None: x = self.prelu_dense(self.dense(x.permute(0,3,2,1).flatten(1)))
+    *outs, logits = self.head(x).split(self.sizes, 1)
+    return (*outs, (logits[:,1] - logits[:,0]).float().sigmoid())
+
+def before_after(clip, export, device, det, n_videos, rounds, kw):
+    "Per-video cost of `n_videos` copies of `clip` through `predict_videos`: main at 2313bae (before) vs now (after)"
+    import dfdetect.predict as P, dfdetect.detect as D
+    from dfdetect.export import load_predictor
+    new_fwd = D.MTCNNNet.forward
+    modes = dict(before=(load_predictor(export, 'safetensors', device), mtcnn_forward_2313bae),
+                 after=(load_predictor(export, P.default_backend(export, device), device), new_fwd))
+    print('before:', modes['before'][0], '\nafter: ', modes['after'][0])
     rows, res = [], {}
     try:
         for r in range(rounds):
-            for name, (rf, prefetch) in modes.items():
-                P.read_frames = rf
+            for name, (pred, fwd) in modes.items():
+                D.MTCNNNet.forward = fwd
                 t, c = time.perf_counter(), time.process_time()
-                out = P.predict_videos([clip]*n_videos, pred, det, log=None, prefetch=prefetch, **kw)
+                out = P.predict_videos([clip]*n_videos, pred, det, log=None, prefetch=1, **kw)
                 wall, cpu = (time.perf_counter() - t)/n_videos, (time.process_time() - c)/n_videos
                 res[name] = out
                 rows.append(dict(round=r, mode=name, **{k: float(np.mean([o[k] for o in out])) for k in ('decode_s', 'detect_s', 'classify_s')},
                                  total_s=wall, cpu_s=cpu))
                 print(f"round {r} {name:>6}: {wall:.2f} s per video (decode {rows[-1]['decode_s']:.2f}, detect {rows[-1]['detect_s']:.2f}, "
                       f"classify {rows[-1]['classify_s']:.2f}), CPU {cpu:.2f} s per video; load {os.getloadavg()[0]:.1f}", flush=True)
-    finally: P.read_frames = read_frames
-    strip = lambda rs: [{k: v for k, v in x.items() if not k.endswith('_s')} for x in rs]
-    same = strip(res['before']) == strip(res['after'])
+    finally: D.MTCNNNet.forward = new_fwd
+    b, a = res['before'], res['after']
+    boxes = lambda rs: [[{k: v for k, v in f.items() if k != 'prob'} for f in r['frames']] for r in rs]
+    same_faces = boxes(b) == boxes(a) and [r['n_faces'] for r in b] == [r['n_faces'] for r in a]
+    same_labels = [r['label'] for r in b] == [r['label'] for r in a]
+    dp = max([abs(x['prob'] - y['prob']) for rb, ra in zip(b, a) for x, y in zip(rb['frames'], ra['frames'])] +
+             [abs(rb['prob'] - ra['prob']) for rb, ra in zip(b, a)])
     df = pd.DataFrame(rows).groupby('mode', sort=False)[['decode_s', 'detect_s', 'classify_s', 'total_s', 'cpu_s']].median()
-    print(f'\n{clip.name}, {n_videos} videos x {rounds} rounds, medians per video:')
+    print(f'\n{clip.name}, {n_videos} videos x {rounds} rounds, medians per video (load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):')
     print(df.round(2).to_string())
-    print(f"after/before total: {df.total_s['after']/df.total_s['before']:.2f}; same results in both modes: {same}")
+    print(f"after/before: total {df.total_s['after']/df.total_s['before']:.2f}, CPU {df.cpu_s['after']/df.cpu_s['before']:.2f}; "
+          f"same faces (boxes, tracks): {same_faces}; same labels: {same_labels}; largest |dP| (frames, videos): {dp:.1e}")
     return df
 
 def main():
@@ -100,9 +130,10 @@ def main():
     kw = dict(n_frames=a.n_frames, strategy=a.strategy, detector=det, detect_size=a.detect_size)
     predict_video(vids[0][1], pred, **kw)  # warm-up: allocator, oneDNN/cuDNN kernels, decoder
     hd = [p for _, p in vids if p.name == '750_743.mp4']
+    ba = lambda: before_after(hd[0], export_of(model), a.device, det, a.n_videos, a.rounds, {k: v for k, v in kw.items() if k != 'detector'})
     if a.before_after_only:
         if not hd: sys.exit('before/after: the 1080p clip 750_743.mp4 of ../shared/realdata is not there')
-        before_after(hd[0], pred, det, a.n_videos, a.rounds, {k: v for k, v in kw.items() if k != 'detector'}); return
+        ba(); return
     print(f'load average before: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} cores)')
     rows = []
     for src, p in vids:
@@ -124,6 +155,6 @@ def main():
     print(f"mean {df.total_s.mean():.2f} s per video, max {df.total_s.max():.2f} s on {dev} "
           f"(goal {'1' if dev.type == 'cuda' else '10'} s); load average after: {os.getloadavg()[0]:.1f}")
     if a.out: df.to_csv(a.out, index=False)
-    if hd: before_after(hd[0], pred, det, a.n_videos, a.rounds, {k: v for k, v in kw.items() if k != 'detector'})
+    if hd: ba()
 
 if __name__ == '__main__': main()

@@ -14,7 +14,8 @@ from torchvision.ops import batched_nms, box_iou, roi_align
 from .core import DFDetectError, get_device
 
 # %% auto #0
-__all__ = ['mtcnn_weights', 'MTCNNNet', 'square_boxes', 'regress_boxes', 'nms_min', 'crop_boxes', 'MTCNN', 'match_detections']
+__all__ = ['mtcnn_weights', 'prelu_cl', 'max_pool_cl', 'MTCNNNet', 'square_boxes', 'regress_boxes', 'nms_min', 'crop_boxes',
+           'MTCNN', 'match_detections']
 
 # %% ../nbs/02_detect.ipynb #8c460607
 def mtcnn_weights(name:str, # 'pnet', 'rnet' or 'onet'
@@ -33,6 +34,36 @@ def mtcnn_weights(name:str, # 'pnet', 'rnet' or 'onet'
     except Exception as e: raise DFDetectError(f'{path}: not a joblib weight list ({e})') from e
     if not isinstance(w, list) or len(w) != n: raise DFDetectError(f'{path}: expected a list of {n} arrays')
     return [np.asarray(a, dtype=np.float32) for a in w]
+
+# %% ../nbs/02_detect.ipynb #767573d5
+def prelu_cl(x:torch.Tensor, # activations [N,C,H,W]
+             w:torch.Tensor, # slopes [C]
+            ) -> torch.Tensor:
+    "`F.prelu(x, w)`, computed over rows of `W*C` values when `x` is a channels-last CPU tensor (same numbers, faster)"
+    if x.device.type != 'cpu' or not x.is_contiguous(memory_format=torch.channels_last): return F.prelu(x, w)
+    N, C, H, W = x.shape
+    return F.prelu(x.permute(0,2,3,1).reshape(N*H, W*C), w.repeat(W)).view(N, H, W, C).permute(0,3,1,2)
+
+def _max1d(h:torch.Tensor, dim:int, k:int, s:int, ceil:bool) -> torch.Tensor:
+    "Max pooling of `h` along `dim`: windows of `k`, stride `s`, a last partial window when `ceil` (PyTorch's sizes)"
+    L = h.shape[dim]
+    out, full = (L - k + (s - 1 if ceil else 0))//s + 1, (L - k)//s + 1  # windows in all, complete windows
+    if ceil and (out - 1)*s >= L: out -= 1  # PyTorch: the last window must start inside
+    at = lambda j: (slice(None),)*dim + (slice(j, j + (full - 1)*s + 1, s),)
+    r = torch.maximum(h[at(0)], h[at(1)]) if k > 1 else h[at(0)].clone()
+    for j in range(2, k): torch.maximum(r, h[at(j)], out=r)
+    if out > full: r = torch.cat([r, h.narrow(dim, full*s, L - full*s).amax(dim, keepdim=True)], dim)
+    return r
+
+def max_pool_cl(x:torch.Tensor, # activations [N,C,H,W]
+                k:int, # window side
+                s:int, # stride
+                ceil:bool, # `ceil_mode`: keep a last partial window
+               ) -> torch.Tensor:
+    "`F.max_pool2d(x, k, s, ceil_mode=ceil)`, as maxima of strided slices when `x` is a channels-last CPU tensor"
+    if x.device.type != 'cpu' or min(x.shape[2:]) < k or not x.is_contiguous(memory_format=torch.channels_last):
+        return F.max_pool2d(x, k, s, ceil_mode=ceil)
+    return _max1d(_max1d(x.permute(0,2,3,1), 1, k, s, ceil), 2, k, s, ceil).permute(0,3,1,2)
 
 # %% ../nbs/02_detect.ipynb #41c1670f
 # Keras max pooling after each convolution: (kernel, stride, 'same'?) or None
@@ -66,8 +97,8 @@ class MTCNNNet(nn.Module):
 
     def forward(self, x): # images [N,3,H,W], pixel values 0..255
         for conv, prelu, pool in zip(self.convs, self.prelus, self.pools):
-            x = prelu(conv(x))
-            if pool: x = F.max_pool2d(x, pool[0], pool[1], ceil_mode=pool[2])
+            x = prelu_cl(conv(x), prelu.weight)
+            if pool: x = max_pool_cl(x, *pool)
         if self.dense is not None: x = self.prelu_dense(self.dense(x.permute(0,3,2,1).flatten(1)))  # Keras (W,H,C)
         *outs, logits = self.head(x).split(self.sizes, 1)
         return (*outs, (logits[:,1] - logits[:,0]).float().sigmoid())

@@ -108,6 +108,13 @@ def _torch_fn(model, dev):
 
 GPU_ORT = "pip uninstall -y onnxruntime && pip install 'dfdetect[gpu]' (onnxruntime-gpu; never both packages at once)"
 
+def _ort_options(ort):
+    "Session options: torch's thread budget (`OMP_NUM_THREADS`, `torch.set_num_threads`), threads that sleep when idle"
+    so = ort.SessionOptions()
+    so.intra_op_num_threads, so.inter_op_num_threads = torch.get_num_threads(), 1
+    so.add_session_config_entry('session.intra_op.allow_spinning', '0')  # a spinning thread takes the core a decoder needs
+    return so
+
 def _ort_session(path:Path, dev:torch.device, asked:str='cpu'):
     "An ONNX Runtime session on `dev`; CUDA asked by name and not obtained is an error, by 'auto' a warning"
     try: import onnxruntime as ort
@@ -124,7 +131,7 @@ def _ort_session(path:Path, dev:torch.device, asked:str='cpu'):
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings('ignore', 'Specified provider')  # the check below says it with the reason
-            sess = ort.InferenceSession(str(path), providers=providers)
+            sess = ort.InferenceSession(str(path), _ort_options(ort), providers=providers)
     except Exception as e: raise DFDetectError(f'{path}: ONNX Runtime cannot load it ({type(e).__name__}: {e})') from e
     if cuda and sess.get_providers()[0] != 'CUDAExecutionProvider':
         refuse(f'the ONNX Runtime session runs on {sess.get_providers()} (onnxruntime-gpu could not load CUDA: '

@@ -18,9 +18,9 @@ from .aggregate import track_scores, video_scores
 from .export import Predictor, load_predictor, default_model_dir
 
 # %% auto #0
-__all__ = ['FRAME_BUDGET', 'VIDEO_EXTS', 'COLUMNS', 'default_model', 'stream_faces', 'decode_video', 'predict_video',
-           'plot_prediction', 'find_videos', 'detector_device', 'predict_videos', 'results_table', 'save_results',
-           'output_prefix', 'predict_cli']
+__all__ = ['FRAME_BUDGET', 'VIDEO_EXTS', 'COLUMNS', 'default_model', 'default_backend', 'stream_faces', 'decode_video',
+           'predict_video', 'plot_prediction', 'find_videos', 'detector_device', 'predict_videos', 'results_table',
+           'save_results', 'output_prefix', 'predict_cli']
 
 # %% ../nbs/12_predict.ipynb #0e6e3c76
 def default_model(run_dir:str|Path|None=None, # the training run
@@ -29,6 +29,18 @@ def default_model(run_dir:str|Path|None=None, # the training run
     md = default_model_dir(run_dir)
     ex = get_run_dir(run_dir).export_dir(md.parent.name)
     return ex if (ex/'meta.json').exists() and (ex/'model.safetensors').exists() else md
+
+def default_backend(model:str|Path, # a model or export folder, or a model file
+                    device:str='auto', # the device asked for
+                   ) -> str:
+    "The backend for `model` when none is asked for: 'onnx' for a .onnx file, or on the CPU for an export with a parity-checked model.onnx and ONNX Runtime installed; else 'safetensors'"
+    import importlib.util
+    m = Path(model)
+    if m.suffix == '.onnx': return 'onnx'
+    meta = m/'meta.json'
+    checked = meta.exists() and (m/'model.onnx').exists() and 'onnx' in (json.loads(meta.read_text()).get('files') or {})
+    cpu = get_device(device).type == 'cpu'
+    return 'onnx' if checked and cpu and importlib.util.find_spec('onnxruntime') is not None else 'safetensors'
 
 # %% ../nbs/12_predict.ipynb #ca6e365e
 def stream_faces(path:str|Path, # a video file
@@ -294,7 +306,7 @@ def predict_cli(path:str, # a video file, or a folder searched recursively (.mp4
     o = output_prefix(out)
     paths = find_videos(path)
     mp = Path(model) if model else default_model(run_dir)
-    pred = load_predictor(mp, backend or ('onnx' if mp.suffix == '.onnx' else 'safetensors'), device)
+    pred = load_predictor(mp, backend or default_backend(mp, device), device)
     files = _outputs(o)
     with run_lock(o.with_name(f'.{o.name}.lock'), f'--out {o}'):
         kw = dict(n_frames=n_frames, strategy=strategy, threshold=threshold, detect_size=detect_size)
@@ -311,7 +323,7 @@ def predict_cli(path:str, # a video file, or a folder searched recursively (.mp4
             try:
                 if engine == 'ray':  # a later notebook and an optional extra (Ray): imported only when asked for
                     from dfdetect.predict_ray import predict_videos_ray
-                    for r in predict_videos_ray(todo, mp, pred.backend, device, address=address, **kw): save(r)
+                    predict_videos_ray(todo, mp, pred.backend, device, address=address, on_result=save, **kw)
                 else: predict_videos(todo, pred, on_result=save, **kw)
             except KeyboardInterrupt:
                 print(f'interrupted: the finished videos are in {files["partial"]}; the same command resumes', file=sys.stderr)

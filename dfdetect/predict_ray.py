@@ -53,6 +53,7 @@ def predict_videos_ray(paths:list, # video files (on a cluster: paths every mach
                        actors:int|None=None, # predictor actors; None: one per GPU, or one per two CPUs
                        num_cpus:int|None=None, # CPUs of the local Ray (None: this machine's cores)
                        log=print, # called with one line per video, in order (None: silent)
+                       on_result=None, # called with each video's result as soon as it is known (e.g. to save it)
                        **kwargs, # `predict_video` options: n_frames, strategy, threshold, default, jpeg, detect_size
                       ) -> list[dict]:
     "`predict_videos` on Ray Data: decode tasks and predictor actors; the same results, in the order of `paths`"
@@ -73,5 +74,6 @@ def predict_videos_ray(paths:list, # video files (on a cluster: paths every mach
     out = [None]*len(paths)
     for row in ds.iter_rows():
         r = out[row['i']] = pickle.loads(row['result'])
+        if on_result is not None: on_result(r)
         if log: log(f"{r['prob']:.4f}  {r['label']:<7}  {r['video']}" + (f"  [{r['error']}]" if r['error'] else ''))
     return out
