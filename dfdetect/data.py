@@ -13,10 +13,10 @@ from fastcore.script import call_parse
 from .core import *
 
 # %% auto #0
-__all__ = ['VIDEO_COLUMNS', 'LABELS', 'CELEBDF_FOLDERS', 'READERS', 'videos_frame', 'unlisted_originals', 'read_dfdc_metadata',
-           'read_dfdc', 'read_faceforensics', 'read_celebdf', 'detect_kind', 'read_videos', 'manifest_file',
-           'read_manifest', 'identity_keys', 'identity_groups', 'read_realdata', 'index_videos', 'plot_counts',
-           'index_cli']
+__all__ = ['VIDEO_COLUMNS', 'LABELS', 'MISSING', 'CELEBDF_FOLDERS', 'READERS', 'videos_frame', 'unlisted_originals',
+           'check_missing', 'drop_absent', 'read_dfdc_metadata', 'read_dfdc', 'read_faceforensics', 'read_celebdf',
+           'manifest_file', 'read_manifest', 'identity_keys', 'identity_groups', 'read_realdata', 'detect_kind',
+           'read_videos', 'index_videos', 'plot_counts', 'index_cli']
 
 # %% ../nbs/04_data.ipynb #73d15cde
 VIDEO_COLUMNS = ['video', 'path', 'label', 'original', 'folder', 'dataset', 'method', 'split']
@@ -65,12 +65,29 @@ def _plain(name):
     return isinstance(name, str) and name not in ('.', '..') and re.fullmatch(r'[^/\\\x00]+', name) is not None
 
 # %% ../nbs/04_data.ipynb #a1f99c82
+MISSING = ('error', 'warn', 'keep')  # what a reader does with a listed video whose file is absent
+
+def check_missing(missing:str, # one of `MISSING`
+                 ):
+    "Refuse an unknown `missing` policy before anything is read"
+    if missing not in MISSING: raise DFDetectError(f"missing={missing!r}: expected 'error', 'warn' or 'keep'")
+
+def drop_absent(what:str, # '<file>: N listed video(s) not found ...', the start of the message
+                names:list, # the absent videos, as listed
+                missing:str, # 'error': raise; 'warn': warn and drop them; 'keep': keep their rows
+               ) -> bool:
+    "Apply the `missing` policy to listed videos whose file is absent: True when they must be dropped"
+    msg = f"{what}: {', '.join(map(repr, names[:5]))}{', ...' if len(names) > 5 else ''}"
+    if missing == 'error': raise DFDetectError(msg + " (missing='warn' drops them, missing='keep' keeps the rows)")
+    if missing == 'warn': warnings.warn(msg + ' (dropped)', stacklevel=3)
+    return missing == 'warn'
+
 def read_dfdc_metadata(path:str|Path, # a DFDC `metadata.json`; its videos lie in the same folder
                        root:str|Path|None=None, # dataset root the `video` keys are relative to; default the file's folder
                        missing:str='error', # a listed video that is absent: 'error', 'warn' (drop it) or 'keep'
                       ) -> pd.DataFrame:
     "The videos table of one DFDC metadata file"
-    if missing not in ('error', 'warn', 'keep'): raise DFDetectError(f"missing={missing!r}: expected 'error', 'warn' or 'keep'")
+    check_missing(missing)
     path = Path(path).resolve()
     if not path.is_file(): raise DFDetectError(f'{path}: metadata file not found')
     folder_dir = path.parent
@@ -98,14 +115,9 @@ def read_dfdc_metadata(path:str|Path, # a DFDC `metadata.json`; its videos lie i
         if (name not in names) if '/' not in name else not p.is_file(): absent.append(name)
         rows.append(dict(video=key(name), path=str(p), label=label, original=orig, folder=folder,
                          dataset='DFDC', method=None, split=e.get('split')))
-    if absent:
-        msg = (f'{path}: {len(absent)} listed video(s) not found in {folder_dir}: '
-               + ', '.join(map(repr, absent[:5])) + (', ...' if len(absent) > 5 else ''))
-        if missing == 'error': raise DFDetectError(msg + " (missing='warn' drops them, missing='keep' keeps the rows)")
-        if missing == 'warn':
-            warnings.warn(msg + ' (dropped)', stacklevel=2)
-            absent = {key(a) for a in absent}
-            rows = [r for r in rows if r['video'] not in absent]
+    if absent and drop_absent(f'{path}: {len(absent)} listed video(s) not found in {folder_dir}', absent, missing):
+        absent = {key(a) for a in absent}
+        rows = [r for r in rows if r['video'] not in absent]
     df = videos_frame(rows)
     _warn_unlisted(df, path)
     return df
@@ -136,9 +148,11 @@ def _ff_original(name, comp):
     return None
 
 def read_faceforensics(root:str|Path, # FaceForensics++ root holding `original_sequences/` and `manipulated_sequences/`
+                       missing:str='error', # see `MISSING`; a walked tree lists only files that exist
                        compression:str|None=None, # 'raw', 'c23' or 'c40'; None = every compression found
                       ) -> pd.DataFrame:
     "The videos table of a FaceForensics++ tree"
+    check_missing(missing)
     root = Path(root).resolve()
     if not root.is_dir(): raise DFDetectError(f'{root}: FaceForensics++ root not found')
     rows = []
@@ -166,8 +180,10 @@ def _celeb_original(name):
     return f'Celeb-real/{m[1]}_{m[3]}{m[4]}.mp4' if m else None
 
 def read_celebdf(root:str|Path, # Celeb-DF root holding `Celeb-real/`, `YouTube-real/`, `Celeb-synthesis/`
+                 missing:str='error', # see `MISSING`; a walked tree lists only files that exist
                 ) -> pd.DataFrame:
     "The videos table of a Celeb-DF (v2) tree"
+    check_missing(missing)
     root = Path(root).resolve()
     if not root.is_dir(): raise DFDetectError(f'{root}: Celeb-DF root not found')
     tl = root/'List_of_testing_videos.txt'
@@ -185,32 +201,6 @@ def read_celebdf(root:str|Path, # Celeb-DF root holding `Celeb-real/`, `YouTube-
     df = videos_frame(rows)
     _warn_unlisted(df, root)
     return df
-
-# %% ../nbs/04_data.ipynb #5241795a
-READERS = {'dfdc': read_dfdc, 'faceforensics': read_faceforensics, 'celebdf': read_celebdf}
-
-def detect_kind(root:str|Path, # a dataset root
-               ) -> str:
-    "The layout of `root`: 'dfdc', 'faceforensics', 'celebdf' or 'realdata' (a folder with a `manifest.csv`)"
-    root = Path(root)
-    if root.is_file() and root.suffix == '.json': return 'dfdc'
-    if root.is_file() and root.suffix == '.csv': return 'realdata'
-    if not root.is_dir(): raise DFDetectError(f'{root}: dataset root not found')
-    if (root/'manifest.csv').is_file(): return 'realdata'
-    if any((root/d).is_dir() for d in ('original_sequences', 'manipulated_sequences')): return 'faceforensics'
-    if any((root/d).is_dir() for d in CELEBDF_FOLDERS): return 'celebdf'
-    if (root/'metadata.json').exists() or next(root.rglob('metadata.json'), None): return 'dfdc'
-    raise DFDetectError(f'{root}: cannot tell the dataset layout: no metadata.json (DFDC), original_sequences/ '
-                        f'(FaceForensics++), Celeb-real/ (Celeb-DF) or manifest.csv found; pass kind= one of {list(READERS)}')
-
-def read_videos(root:str|Path, # a dataset root (or a DFDC metadata file)
-                kind:str='auto', # 'auto', 'dfdc', 'faceforensics' or 'celebdf'
-                missing:str='error', # DFDC only: a listed video that is absent: 'error', 'warn' (drop it) or 'keep'
-               ) -> pd.DataFrame:
-    "The videos table of the dataset at `root`, whatever its layout"
-    k = detect_kind(root) if kind in (None, 'auto') else kind.lower().replace('-', '').replace('+', '')
-    if k not in READERS: raise DFDetectError(f'kind={kind!r}: expected auto or one of {list(READERS)}')
-    return READERS[k](root, missing=missing) if k == 'dfdc' else READERS[k](root)
 
 # %% ../nbs/04_data.ipynb #488b5119
 def manifest_file(root:str|Path|None=None, # a real-clip folder (default `realdata_root()`) or a manifest .csv
@@ -276,10 +266,15 @@ def _manifest_original(o, file:str, listed:set):
     return next((c for c in (o, f'{Path(file).parent.as_posix()}/{o}') if c in listed), o)
 
 def read_realdata(root:str|Path|None=None, # a folder with `manifest.csv` (default `realdata_root()`), read in place
+                  missing:str='error', # a listed clip whose file is absent: see `MISSING`
                  ) -> pd.DataFrame:
     "The clips of a manifest folder as one videos table, with each fake's original where the layout or manifest tells it"
+    check_missing(missing)
     df = read_manifest(root)
     mf, root = manifest_file(root)
+    absent = [v for v, p in zip(df.video, df.path) if not Path(p).is_file()]
+    if absent and drop_absent(f'{mf}: {len(absent)} listed clip(s) not found in {root}', absent, missing):
+        df = df[~df.video.isin(absent)].reset_index(drop=True)
     man = pd.read_csv(mf).set_index('file')
     listed, orig = set(df.video), []
     dfdc = {}
@@ -305,13 +300,37 @@ def read_realdata(root:str|Path|None=None, # a folder with `manifest.csv` (defau
     _warn_unlisted(df, mf)
     return df
 
-READERS['realdata'] = read_realdata
+# %% ../nbs/04_data.ipynb #5241795a
+READERS = {'dfdc': read_dfdc, 'faceforensics': read_faceforensics, 'celebdf': read_celebdf, 'realdata': read_realdata}  # each (root, missing)
+
+def detect_kind(root:str|Path, # a dataset root
+               ) -> str:
+    "The layout of `root`: 'dfdc', 'faceforensics', 'celebdf' or 'realdata' (a folder with a `manifest.csv`)"
+    root = Path(root)
+    if root.is_file() and root.suffix == '.json': return 'dfdc'
+    if root.is_file() and root.suffix == '.csv': return 'realdata'
+    if not root.is_dir(): raise DFDetectError(f'{root}: dataset root not found')
+    if (root/'manifest.csv').is_file(): return 'realdata'
+    if any((root/d).is_dir() for d in ('original_sequences', 'manipulated_sequences')): return 'faceforensics'
+    if any((root/d).is_dir() for d in CELEBDF_FOLDERS): return 'celebdf'
+    if (root/'metadata.json').exists() or next(root.rglob('metadata.json'), None): return 'dfdc'
+    raise DFDetectError(f'{root}: cannot tell the dataset layout: no metadata.json (DFDC), original_sequences/ '
+                        f'(FaceForensics++), Celeb-real/ (Celeb-DF) or manifest.csv found; pass kind= one of {list(READERS)}')
+
+def read_videos(root:str|Path, # a dataset root (or a DFDC metadata file)
+                kind:str='auto', # 'auto' or a key of `READERS`: 'dfdc', 'faceforensics', 'celebdf', 'realdata'
+                missing:str='error', # a listed video whose file is absent: 'error', 'warn' (drop it) or 'keep'
+               ) -> pd.DataFrame:
+    "The videos table of the dataset at `root`, whatever its layout"
+    k = detect_kind(root) if kind in (None, 'auto') else kind.lower().replace('-', '').replace('+', '')
+    if k not in READERS: raise DFDetectError(f'kind={kind!r}: expected auto or one of {list(READERS)}')
+    return READERS[k](root, missing)
 
 # %% ../nbs/04_data.ipynb #8329cb13
 def index_videos(data_root:str|Path|None=None, # dataset root; None = the bundled sample
                  run_dir:str|Path|None=None, # where `videos.parquet` goes
                  kind:str='auto', # 'auto', 'dfdc', 'faceforensics' or 'celebdf'
-                 missing:str='error', # DFDC only: a listed video that is absent: 'error', 'warn' or 'keep'
+                 missing:str='error', # a listed video whose file is absent: 'error', 'warn' or 'keep' (see `MISSING`)
                 ) -> pd.DataFrame:
     "Read the dataset at `data_root` and save its table as `run_dir/videos.parquet`"
     if data_root is None:
@@ -339,7 +358,7 @@ def plot_counts(df:pd.DataFrame, # a videos table
 def index_cli(data_root:str=None, # dataset root (DFDC, FaceForensics++ or Celeb-DF); default the bundled sample
               run_dir:str=None, # where videos.parquet goes; default the sample run in the cache
               kind:str='auto', # 'auto', 'dfdc', 'faceforensics' or 'celebdf'
-              missing:str='error', # DFDC only: a listed video that is absent: 'error', 'warn' (drop it) or 'keep'
+              missing:str='error', # a listed video whose file is absent: 'error', 'warn' (drop it) or 'keep'
              ):
     "Index a deepfake dataset into run_dir/videos.parquet and print its counts"
     df = index_videos(data_root, run_dir, kind, missing)
