@@ -1,8 +1,8 @@
 """Benchmark: what `import dfdetect.predict` costs, and the wall time of `dfdetect-predict` on one video, before / after.
 
-Run: `python benchmarks/predict_import.py [--before 2313bae] [--reps 3] [--video FILE] [--n_frames 32]`
+Run: `python benchmarks/predict_import.py [--before 2313bae] [--after REV] [--reps 3] [--video FILE] [--n_frames 32]`
 "before" is the library of commit `--before`, checked out with `git worktree add --detach` into a temporary folder
-(removed at the end); "after" is the library of this checkout. Every measure runs in a fresh interpreter
+(removed at the end); "after" is the library of this checkout, or of commit `--after` checked out the same way. Every measure runs in a fresh interpreter
 (`PYTHONPATH` = the tree), alternating before / after `--reps` times in this one command, and the median is kept:
   import_s:  wall time of `import dfdetect.predict` (inside the process, after Python has started);
   rss_mb:    resident memory (ru_maxrss) of that process after the import;
@@ -47,14 +47,15 @@ def run(tree, args, cwd):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--before', default='2313bae'); ap.add_argument('--reps', type=int, default=3)
+    ap.add_argument('--before', default='2313bae'); ap.add_argument('--after', default=None); ap.add_argument('--reps', type=int, default=3)
     ap.add_argument('--video', default=None); ap.add_argument('--n_frames', type=int, default=32)
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix='predict_import-'))
-    before = tmp/'before'
-    subprocess.run(['git', '-C', str(ROOT), 'worktree', 'add', '--detach', str(before), a.before], check=True, capture_output=True)
+    trees = dict(before=tmp/'before', after=tmp/'after' if a.after else ROOT)
+    for name, rev in (('before', a.before), ('after', a.after)):
+        if rev: subprocess.run(['git', '-C', str(ROOT), 'worktree', 'add', '--detach', str(trees[name]), rev], check=True, capture_output=True)
+    before = trees['before']
     try:
-        trees = dict(before=before, after=ROOT)
         video = a.video or run(ROOT, ['-c', 'from dfdetect.sample import sample_root; '
                                       'print(sorted(sample_root().glob("*/*.mp4"))[0])'], tmp).stdout.strip()
         model, script = tmp/'model', tmp/'dfdetect_predict.py'
@@ -81,6 +82,7 @@ def main():
             print(f"{k:>14} {med['before'][k]:>10.2f} {med['after'][k]:>10.2f} {med['after'][k]/med['before'][k]:>13.2f}")
         for n in trees: print(f"{n}: dfdetect modules after the import: {' '.join(m.split('.', 1)[1] for m in res[n][0]['dfdetect'])}")
     finally:
-        subprocess.run(['git', '-C', str(ROOT), 'worktree', 'remove', '--force', str(before)], capture_output=True)
+        for t in trees.values():
+            if t != ROOT: subprocess.run(['git', '-C', str(ROOT), 'worktree', 'remove', '--force', str(t)], capture_output=True)
 
 if __name__ == '__main__': main()
