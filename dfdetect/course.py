@@ -16,7 +16,7 @@ from .core import DFDetectError, project_root, cli_errors
 __all__ = ['SKIP_FLAGS', 'TRAINING', 'course_root', 'course_nbs', 'code_hash', 'scrub_paths', 'execute_nb', 'finish_nb',
            'refresh_notebooks', 'clear_outputs', 'check_notebooks', 'refresh_cli', 'check_cli', 'api_pages', 'site_nb',
            'build_site', 'check_site', 'site_cli', 'module_notebooks', 'module_imports', 'loaded_modules',
-           'import_chain', 'order_violations']
+           'import_chain', 'order_violations', 'notebook_order_violations']
 
 # %% ../nbs/14_course.ipynb #c1400007
 def course_root(path:str|Path|None=None, # a folder inside the checkout; default the current one, else this package's
@@ -571,3 +571,24 @@ def order_violations(root:str|Path|None=None, # the checkout
     nbm = module_notebooks(root)
     return [f"{m} ({nbm[m]}) -> {d} ({nbm[d]}){' lazily' if lazy else ''}" for m, deps in module_imports(root).items()
             for d, lazy in deps.items() if m in nbm and d in nbm and nbm[d] > nbm[m]]
+
+def _cell_imports(code:str) -> set:
+    "The dfdetect modules a code cell imports (IPython magics and shell lines ignored)"
+    try: tree = ast.parse('\n'.join(l for l in code.splitlines() if not l.lstrip().startswith(('%', '!'))))
+    except SyntaxError: return set()
+    out = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Import): out |= {a.name for a in n.names}
+        elif isinstance(n, ast.ImportFrom) and not n.level and n.module:
+            out |= {f'dfdetect.{a.name}' for a in n.names} if n.module == 'dfdetect' else {n.module}
+    return {m for m in out if m.startswith('dfdetect.')}
+
+def notebook_order_violations(root:str|Path|None=None, # the checkout
+                             ) -> list[str]:
+    "Every notebook whose cells import a module of a later notebook: 'notebook -> module (its notebook)'"
+    nbm, out = module_notebooks(root), []
+    for p in course_nbs(root):
+        cells = [c for c in json.loads(p.read_text())['cells'] if c['cell_type'] == 'code']
+        mods = set().union(*[_cell_imports(_src(c)) for c in cells])
+        out += [f'{p.stem} -> {m} ({nbm[m]})' for m in sorted(mods) if m in nbm and nbm[m] > p.stem]
+    return out
