@@ -14,7 +14,7 @@ from .core import *
 from .data import read_manifest, index_videos
 from .extract import extract_faces
 from .models import load_model, predict_crops
-from .metrics import fake_labels, log_loss, video_metrics
+from .metrics import fake_labels, video_metrics
 from .aggregate import take_frames, track_scores, video_scores, _with_model
 
 # %% auto #0

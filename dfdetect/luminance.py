@@ -6,7 +6,7 @@ Docs: https://dfdetect.github.io/dfdetect/luminance.html.md"""
 
 # %% ../nbs/06_luminance.ipynb #2e56a095
 from __future__ import annotations
-import copy, math, warnings
+import copy, math
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
 from .core import *
