@@ -14,7 +14,10 @@
 5. Decode CPU-seconds of the clip, every frame decoded vs unwanted non-reference frames skipped, and the projected
    hours of the Ray engine on N GPU machines (a projection from these numbers, labelled as such).
 
-    python benchmarks/extract_speed.py [--device cpu] [--skip-sample] [--engines [--rd-frames 32]]
+6. With `--ray-memory`: only a Ray extraction of every real clip, with the peak memory of its processes by name
+   (Ray names a worker after what it runs), against the frames of one video of the largest size.
+
+    python benchmarks/extract_speed.py [--device cpu] [--skip-sample] [--engines [--rd-frames 32]] [--ray-memory [--rd-frames 32]]
 """
 import argparse, json, tempfile, time
 from pathlib import Path
@@ -124,16 +127,18 @@ def project_cluster(c, dec_cpu, n_total, cores=16, gpus=1, machines=(1, 2, 4, 8,
 
 class PeakMemory:
     "Peak resident memory of this process and all its descendants (Ray's raylet, GCS, workers), sampled in a thread"
-    def __init__(self, every=0.2): self.every, self.total, self.proc, self.name = every, 0, 0, ''
+    def __init__(self, every=0.2): self.every, self.total, self.proc, self.name, self.by_name, self.private = every, 0, 0, '', {}, {}
     def sample(self):
         import psutil
         me = psutil.Process()
         ps = [me] + me.children(recursive=True)
         rss = {}
         for p in ps:
-            try: rss[p.pid] = (p.memory_info().rss, p.name())
-            except psutil.Error: pass
+            try: m = p.memory_info(); rss[p.pid] = (m.rss, p.name()); own = m.rss - m.shared  # shared: the object store's pages, libraries
+            except psutil.Error: continue
+            self.private[rss[p.pid][1]] = max(self.private.get(rss[p.pid][1], 0), own)
         self.total = max(self.total, sum(r for r, _ in rss.values()))
+        for r, n in rss.values(): self.by_name[n] = max(self.by_name.get(n, 0), r)
         pid, (r, n) = max(rss.items(), key=lambda kv: kv[1][0])
         if r > self.proc: self.proc, self.name = r, n
     def __enter__(self):
@@ -144,6 +149,29 @@ class PeakMemory:
         self.t = threading.Thread(target=run, daemon=True); self.t.start(); return self
     def __exit__(self, *a): self.stop.set(); self.t.join()
     def __str__(self): return f'peak RSS {self.total/2**30:.2f} GiB in all, largest process {self.proc/2**30:.2f} GiB ({self.name})'
+    def per_process(self, k=6, private=False):
+        "The `k` largest peaks by process name (Ray names its workers after what they run): RSS, or RSS less shared pages"
+        top = sorted((self.private if private else self.by_name).items(), key=lambda kv: -kv[1])[:k]
+        return '; '.join(f'{n} {r/2**30:.2f} GiB' for n, r in top)
+
+def bench_ray_memory(device, rd_frames):
+    "Peak memory of a Ray extraction of every real clip of the manifest, per process: no worker should hold more than a few videos' frames"
+    from dfdetect.data import read_manifest
+    from dfdetect.extract_ray import extract_faces_ray, ray_init
+    rd = realdata_root()
+    if rd is None: raise SystemExit('--ray-memory needs ../shared/realdata')
+    videos = read_manifest(rd)
+    big = max((video_info(p) for p in videos.path), key=lambda i: i['width']*i['height'])
+    one = min(rd_frames, big['n_frames'])*big['width']*big['height']*3
+    with PeakMemory() as mem:
+        t = time.perf_counter(); ray = ray_init(); t_init = time.perf_counter() - t
+        with tempfile.TemporaryDirectory() as d:
+            t = time.perf_counter(); s = extract_faces_ray(videos, Path(d)/'ray', device=device, progress=False, n_frames=rd_frames); dt = time.perf_counter() - t
+    print(f'realdata ({len(videos)} clips), Ray with {ray.cluster_resources()["CPU"]:.0f} CPUs (started in {t_init:.1f} s): {dt:.1f} s wall | {_summary_line(s)}')
+    print(f'{mem}; one video of the largest size ({big["width"]}x{big["height"]}) is {one/2**30:.2f} GiB of frames at {rd_frames} frames')
+    print(f'largest peaks by process, RSS: {mem.per_process()}')
+    print(f'largest peaks by process, RSS less shared pages (the object store\'s frames are shared): {mem.per_process(private=True)}')
+    ray.shutdown()
 
 def bench_engines(device, rd_frames):
     "Single-process vs Ray Data engine, one after the other, on the sample and on the real clips: wall time, equal indexes"
@@ -176,7 +204,9 @@ if __name__ == '__main__':
     ap.add_argument('--clip', default=None, help='a 1080p clip; default realdata FaceForensics++ 750_743.mp4')
     ap.add_argument('--engines', action='store_true', help='only the single-process vs Ray Data comparison (section 4)')
     ap.add_argument('--rd-frames', type=int, default=8, help='frames per real clip in the engine comparison')
+    ap.add_argument('--ray-memory', action='store_true', help='only a Ray extraction of the real clips, with its peak memory per process')
     a = ap.parse_args()
+    if a.ray_memory: bench_ray_memory(str(get_device(a.device)), a.rd_frames); raise SystemExit
     if a.engines: bench_engines(str(get_device(a.device)), a.rd_frames); raise SystemExit
     dev = str(get_device(a.device))
     print(f'torch {torch.__version__}, device {dev}, {torch.get_num_threads()} torch threads')

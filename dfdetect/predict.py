@@ -33,7 +33,7 @@ def default_model(run_dir:str|Path|None=None, # the training run
 def default_backend(model:str|Path, # a model or export folder, or a model file
                     device:str='auto', # the device asked for
                    ) -> str:
-    "The backend for `model` when none is asked for: 'onnx' for a .onnx file, or on the CPU for an export with a parity-checked model.onnx and ONNX Runtime installed; else 'safetensors'"
+    "The backend when none is asked for: 'onnx' for a .onnx file, or on the CPU for an export with a checked model.onnx; else 'safetensors'"
     import importlib.util
     m = Path(model)
     if m.suffix == '.onnx': return 'onnx'
@@ -286,7 +286,7 @@ def predict_cli(path:str, # a video file, or a folder searched recursively (.mp4
                 strategy:str='confident', # frame -> track aggregation: mean, median, max, topK, confident
                 device:str='auto', # 'auto', 'cpu', 'cuda'
                 threshold:float=0.5, # P(FAKE) above which a video is called FAKE
-                backend:str=None, # 'safetensors' or 'onnx' (default: by the model path), or 'torch_export'
+                backend:str=None, # 'safetensors' or 'onnx' (default: `default_backend`, ONNX for an export on the CPU), or 'torch_export'
                 run_dir:str=None, # the training run whose model is the default ($DFDETECT_RUN_DIR, else <cache>/runs/sample)
                 detect_size:int=None, # longest side of the frames MTCNN sees (default: the training run's, 960)
                 engine:str='local', # 'local': this process, decoding the next video meanwhile; 'ray': Ray Data (12a_predict_ray)
