@@ -8,6 +8,8 @@ the conclusion generated from the numbers; writes RUN/how_far/curves.csv (number
 
     nice -n 10 python benchmarks/how_far.py --run-dir runs/realdata                  # ~25 min on 2 shared cores
     python benchmarks/how_far.py --run-dir runs/realdata --epochs 2 --img-size 64     # a quick look
+    python benchmarks/how_far.py --modes real --input-modes y,rgb+y,ycbcr,y_highpass --out runs/realdata/how_far_luminance
+        # the luminance question of 09_luminance_benefit on the real clips: fakes=real, one model per input mode
 """
 import time, json
 from pathlib import Path
@@ -18,7 +20,8 @@ from fastcore.script import call_parse
 def main(run_dir:str='runs/realdata', # a run folder with faces/ and splits.parquet (configs/realdata.yaml's)
          data_root:str=None, # the clips the run was made from (default ../shared/realdata)
          out:str=None, # where curves.csv goes (default RUN/how_far)
-         modes:str='real,sbi,both', # sources of fakes compared
+         modes:str='real,sbi,both', # sources of fakes compared (rgb input); '' for none
+         input_modes:str='', # also: one fakes=real model per input mode here (luminance.INPUT_MODES, e.g. 'y,rgb+y')
          heldout_folds:str='-1,0', # folds held out of training
          unseen:str='Celeb-DF-v2,DeeperForensics-1.0', # data sets left out of training
          focus:str='FaceForensics++', # set (b): the held-out clips of this data set
@@ -47,11 +50,12 @@ def main(run_dir:str='runs/realdata', # a run folder with faces/ and splits.parq
                  ps=0.25, seed=seed, num_workers=0)
     print(f'torch threads {torch.get_num_threads()}; {crops.video.nunique()} clips, {len(crops)} crops; knobs {knobs}')
     t0 = time.time()
-    curves = how_far(crops, Path(out) if out else rd/'how_far', modes.split(','), [int(k) for k in heldout_folds.split(',')],
+    models = [m for m in modes.split(',') if m] + [{'input_mode': m} for m in input_modes.split(',') if m]
+    curves = how_far(crops, Path(out) if out else rd/'how_far', models, [int(k) for k in heldout_folds.split(',')],
                      unseen.split(',') if unseen else [], focus or None, device, n_boot, **knobs)
-    print(curves.pivot_table(index=['fakes', 'epoch', 'train_s'], columns='eval', values=['auc', 'lo', 'hi']).round(3).to_string())
-    per = (curves.groupby('fakes').train_s.max()/curves.groupby('fakes').epoch.max()).round(1)
-    print('seconds per epoch (training only):', per.to_dict(), '| n_train crops per epoch:', curves.groupby('fakes').n_train.first().to_dict())
+    print(curves.pivot_table(index=['model', 'epoch', 'train_s'], columns='eval', values=['auc', 'lo', 'hi']).round(3).to_string())
+    per = (curves.groupby('model').train_s.max()/curves.groupby('model').epoch.max()).round(1)
+    print('seconds per epoch (training only):', per.to_dict(), '| n_train crops per epoch:', curves.groupby('model').n_train.first().to_dict())
     print(f'wall {time.time() - t0:.0f} s')
     print('\n'.join(conclusion(curves)))
-    save_fig(plot_curves(curves), 'how_far_realdata_curves.png', research=True)   # kept in the cache, never Imagens/
+    save_fig(plot_curves(curves), f'how_far_realdata_curves{"_luminance" if input_modes else ""}.png', research=True)   # kept in the cache, never Imagens/

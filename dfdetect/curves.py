@@ -15,8 +15,8 @@ from .hparams import TrainParams
 from .sbi import training_table, sbi_epoch_cb
 
 # %% auto #0
-__all__ = ['bootstrap_auc', 'sbi_eval_set', 'epoch_scores_cb', 'learning_curve', 'eval_sets', 'how_far', 'conclusion',
-           'plot_curves']
+__all__ = ['bootstrap_auc', 'sbi_eval_set', 'epoch_scores_cb', 'model_label', 'learning_curve', 'eval_sets', 'how_far',
+           'conclusion', 'plot_curves']
 
 # %% ../nbs/15_how_far.ipynb #b23f4a57
 def bootstrap_auc(y, # labels: 1/'FAKE' or 0/'REAL', one per clip
@@ -80,6 +80,11 @@ def epoch_scores_cb(evals:dict, # name -> held-out crops to score (with `sbi` an
     return EpochScores()
 
 # %% ../nbs/15_how_far.ipynb #edbf8ad9
+def model_label(hp:TrainParams, # one model's knobs
+               ) -> str:
+    "A curve's short name: its source of fakes, and its input mode when not rgb ('real', 'sbi', 'real y')"
+    return hp.fakes if hp.input_mode == 'rgb' else f'{hp.fakes} {hp.input_mode}'
+
 def learning_curve(train:pd.DataFrame, # training crops (path, label, video, lm_crop)
                    evals:dict, # name -> held-out crops
                    hp:TrainParams, # the knobs (fakes among them)
@@ -98,7 +103,8 @@ def learning_curve(train:pd.DataFrame, # training crops (path, label, video, lm_
     learn.add_cbs([sbi_epoch_cb(dls.sbi_reader), epoch_scores_cb(evals, rows, n_boot, hp.seed)])
     t0 = time.time()
     fit_model(learn, hp)
-    return pd.DataFrame(rows).assign(fakes=hp.fakes, wall_s=round(time.time() - t0, 1), n_train=len(dls.train_ds))
+    return pd.DataFrame(rows).assign(model=model_label(hp), fakes=hp.fakes, input_mode=hp.input_mode,
+                                     wall_s=round(time.time() - t0, 1), n_train=len(dls.train_ds))
 
 # %% ../nbs/15_how_far.ipynb #54fc5795
 def eval_sets(crops:pd.DataFrame, # training_crops: fold, dataset, label, lm_crop...
@@ -117,19 +123,20 @@ def eval_sets(crops:pd.DataFrame, # training_crops: fold, dataset, label, lm_cro
 
 def how_far(crops:pd.DataFrame, # training_crops of a run
             out:str|Path, # folder for curves.csv and the learners' files
-            modes=('real', 'sbi', 'both'), # sources of fakes
+            modes=('real', 'sbi', 'both'), # sources of fakes, or mappings of TrainParams overrides per model ({'input_mode': 'y'})
             heldout_folds=(-1, 0), unseen=(), focus:str|None=None, # see `eval_sets`
             device:str='auto', n_boot:int=1000, # torch device; bootstrap resamples
             **knobs, # TrainParams fields shared by every model (arch, img_size, epochs, seed...)
            ) -> pd.DataFrame:
-    "Learning curves of one model per source of fakes on the same split and seed; `out/curves.csv`"
+    "Learning curves of one model per entry of `modes` on the same split and seed; `out/curves.csv`"
     out = Path(out); f = out/'curves.csv'
     train, evals = eval_sets(crops, heldout_folds, unseen, focus)
-    if train.label.nunique() < 2 and 'real' in modes: raise DFDetectError('the training clips hold one label only; fakes=real cannot train')
-    have = load_table(f) if f.exists() else pd.DataFrame(columns=['fakes'])
-    for m in modes:
-        if m in set(have.fakes): continue
-        hp = TrainParams.from_dict(dict(knobs, fakes=m))
+    hps = [TrainParams.from_dict(dict(knobs, **(m if isinstance(m, dict) else {'fakes': m}))) for m in modes]
+    if train.label.nunique() < 2 and any(hp.fakes == 'real' for hp in hps):
+        raise DFDetectError('the training clips hold one label only; fakes=real cannot train')
+    have = load_table(f) if f.exists() else pd.DataFrame(columns=['model'])
+    for hp in hps:
+        if model_label(hp) in set(have.model): continue
         c = learning_curve(train, evals, hp, out/hp.name, device, n_boot)
         have = pd.concat([have, c.assign(arch=hp.arch, img_size=hp.img_size, n_clips_train=train.video.nunique())], ignore_index=True)
         save_table(have, f)
@@ -140,28 +147,29 @@ def conclusion(curves:pd.DataFrame, # from `how_far`
                gate:float=0.95, # the AUC SBI's own task must reach
               ) -> list[str]:
     "Sentences generated from the last epoch of each model: the SBI gate, then each pair of models on each held-out set"
-    last = curves[curves.epoch == curves.groupby('fakes').epoch.transform('max')]
-    f = lambda r: f"{r.fakes} {r.auc:.2f} [{r.lo:.2f}, {r.hi:.2f}]"
+    if 'model' not in curves: curves = curves.assign(model=curves.fakes)
+    last = curves[curves.epoch == curves.groupby('model').epoch.transform('max')]
+    f = lambda r: f"{r.model} {r.auc:.2f} [{r.lo:.2f}, {r.hi:.2f}]"
     out = []
-    a = last[(last['eval'] == 'a_sbi_heldout_reals') & (last.fakes == 'sbi')]
+    a = last[(last['eval'] == 'a_sbi_heldout_reals') & (last.model == 'sbi')]
     if len(a):
         r = a.iloc[0]
         out.append(f"SBI's own task (self-blends of {r.n//2} held-out real clips): AUC {f(r)} after {int(r.epoch)} epochs, "
                    + (f'at or above the {gate} gate.' if r.auc >= gate else
                       f'below the {gate} gate: the sbi model is under-trained, and its numbers (and those of both) are not read as evidence about SBI.'))
     for ev, g in last[last['eval'] != 'a_sbi_heldout_reals'].groupby('eval'):
-        g = g.dropna(subset=['auc']).sort_values('fakes').reset_index(drop=True)
+        g = g.dropna(subset=['auc']).sort_values('model').reset_index(drop=True)
         if not len(g): out.append(f'{ev}: one label only, no AUC.'); continue
         out.append(f"{ev} ({int(g.n.iloc[0])} clips, {int(g.n_fake.iloc[0])} fake): " + ', '.join(f(r) for r in g.itertuples()) + '.')
         for i in range(len(g)):
             for j in range(i + 1, len(g)):
                 x, y = g.iloc[i], g.iloc[j]
-                if x.lo <= y.hi and y.lo <= x.hi: out.append(f'  {x.fakes} vs {y.fakes}: the intervals overlap, no difference can be called.')
+                if x.lo <= y.hi and y.lo <= x.hi: out.append(f'  {x.model} vs {y.model}: the intervals overlap, no difference can be called.')
                 else:
                     hi, lo = (x, y) if x.auc > y.auc else (y, x)
-                    out.append(f'  {hi.fakes} vs {lo.fakes}: {hi.fakes} is better (the intervals do not overlap).')
+                    out.append(f'  {hi.model} vs {lo.model}: {hi.model} is better (the intervals do not overlap).')
         chance = g[(g.lo <= 0.5) & (g.hi >= 0.5)]
-        if len(chance): out.append(f"  indistinguishable from chance (0.5 inside the interval): {', '.join(chance.fakes)}.")
+        if len(chance): out.append(f"  indistinguishable from chance (0.5 inside the interval): {', '.join(chance.model)}.")
     return out
 
 # %% ../nbs/15_how_far.ipynb #75231608
@@ -172,7 +180,7 @@ def plot_curves(curves:pd.DataFrame, # from `how_far`
     evs = sorted(curves['eval'].unique())
     fig, axs = plt.subplots(2, len(evs), figsize=(4.2*len(evs), 6), squeeze=False)
     for j, ev in enumerate(evs):
-        for k, (m, g) in enumerate(curves[curves['eval'] == ev].groupby('fakes')):
+        for k, (m, g) in enumerate(curves[curves['eval'] == ev].groupby('model' if 'model' in curves else 'fakes')):
             for i, x in enumerate([g.epoch, g.train_s/60]):
                 axs[i, j].plot(x, g.auc, 'o-', color=plt.cm.tab10(k), label=m)
                 axs[i, j].fill_between(x, g.lo, g.hi, color=plt.cm.tab10(k), alpha=0.15)
