@@ -6,17 +6,17 @@ Docs: https://dfdetect.github.io/dfdetect/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #ab8d5ed0
 from __future__ import annotations
-import os, re, fcntl, random, tempfile, contextlib, time, warnings, glob
+import os, re, json, fcntl, random, hashlib, tempfile, contextlib, time, warnings, glob
 from pathlib import Path
 from typing import Callable
 import numpy as np, pandas as pd
 
 # %% auto #0
 __all__ = ['RUN_LAYOUT', 'DFDetectError', 'cache_dir', 'RunDir', 'get_run_dir', 'project_root', 'fig_dir', 'atomic_path',
-           'atomic_write_text', 'save_table', 'load_table', 'file_lock', 'make_once', 'run_lock', 'safe_join',
-           'load_params', 'parse_set', 'usable_cpus', 'gpu_problem', 'check_device', 'get_device', 'device_summary',
-           'set_seed', 'save_fig', 'cli_errors', 'realdata_root', 'parse_shard', 'take_shard', 'progress_lines',
-           'progress']
+           'atomic_write_text', 'save_table', 'load_table', 'file_lock', 'make_once', 'run_lock', 'step_key',
+           'step_done', 'mark_done', 'safe_join', 'load_params', 'parse_set', 'usable_cpus', 'gpu_problem',
+           'check_device', 'get_device', 'device_summary', 'set_seed', 'save_fig', 'cli_errors', 'realdata_root',
+           'parse_shard', 'take_shard', 'progress_lines', 'progress']
 
 # %% ../nbs/00_core.ipynb #6e940918
 class DFDetectError(Exception):
@@ -195,6 +195,34 @@ def run_lock(path:str|Path, # the lock file (created if missing; it records the 
             f.seek(0); f.truncate(); f.write(str(os.getpid())); f.flush()
             yield path
         finally: _HELD.discard(path); fcntl.flock(f, fcntl.LOCK_UN)
+
+# %% ../nbs/00_core.ipynb #4eb25333
+def step_key(key:dict, # what the step's result depends on: parameters, inputs or their hashes (values JSON or `str`-able)
+            ) -> str:
+    "A short hash of `key`, stable across processes and key order"
+    return hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+def step_done(marker:str|Path, # the step's marker file (written by `mark_done`)
+              key:dict, # what the step's result depends on now
+              outputs:list=(), # files the step leaves; one missing means the step runs again
+             ) -> bool:
+    "Whether the step finished with `key`: its marker holds `key`'s hash and every output exists"
+    marker = Path(marker)
+    if not marker.exists() or not all(Path(o).exists() for o in outputs): return False
+    try: m = json.loads(marker.read_text())
+    except ValueError: return False  # not a marker: redo
+    if not isinstance(m, dict): return False
+    h = m.get('hash')
+    if h is None and set(key) <= set(m): h = step_key({k: m[k] for k in key})  # a marker from before `mark_done`: its fields
+    return h == step_key(key)
+
+def mark_done(marker:str|Path, # the step's marker file
+              key:dict, # what the step's result depends on
+              **info, # what else the marker records (JSON or `str`-able)
+             ) -> Path:
+    "Write `marker` atomically with `key`'s hash and `info`; call it last, after the step's outputs"
+    atomic_write_text(marker, json.dumps(info | {'hash': step_key(key)}, indent=1, default=str))
+    return Path(marker)
 
 # %% ../nbs/00_core.ipynb #1c2a829e
 def safe_join(root:str|Path, # the folder that must contain the result

@@ -227,6 +227,7 @@ def export_model(model_dir:str|Path, # a model folder (model.safetensors + confi
                  opset:int=17, # ONNX opset
                  atol:float=1e-4, # largest allowed difference of P(FAKE) from the PyTorch model
                  n_random:int=8, # random crops in the parity check
+                 force:bool=False, # export again even when `out` holds this export already
                 ) -> dict:
     "Export a model folder to `out` (safetensors, ONNX, torch.export), check parity, write meta.json; returns the meta"
     model_dir, out = Path(model_dir), Path(out)
@@ -238,6 +239,11 @@ def export_model(model_dir:str|Path, # a model folder (model.safetensors + confi
     ref_dev = ref if dev == cpu else CropClassifier(*load_model(model_dir, dev)).eval()  # the torch.export device
     inputs = {'random': np.random.default_rng(0).integers(0, 256, (n_random, S, S, 3), dtype=np.uint8)}
     if crops is not None and len(crops): inputs['crops'] = to_batch(crops, S)
+    key = dict(source={f: _sha256(model_dir/f) for f in ('config.json', 'model.safetensors')}, formats=sorted(fmts),
+               device=str(dev), opset=opset, atol=atol, inputs={k: hashlib.sha256(x.tobytes()).hexdigest() for k, x in inputs.items()})
+    names = dict(safetensors='model.safetensors', onnx='model.onnx', torch_export='model.pt2')
+    if not force and step_done(out/'meta.json', key, [out/'config.json'] + [out/names[f] for f in fmts]):
+        return json.loads((out/'meta.json').read_text())  # exported before with the same model, formats and checks
     ref_p = {d: {k: _torch_fn(m, d)(x) for k, x in inputs.items()} for d, m in {cpu: ref, dev: ref_dev}.items()}
     parity = {}
     if 'crops' in inputs:  # the input conversion inside the graph against the training one
@@ -257,8 +263,8 @@ def export_model(model_dir:str|Path, # a model folder (model.safetensors + confi
     worst = {f'{b} {k}': e for b, d in parity.items() for k, e in d.items() if e > atol}
     if worst: raise DFDetectError(f'{out}: exported model differs from {model_dir} by more than atol={atol}: {worst}')
     meta = _meta(cfg, model_dir, out, files, dev, opset, parity, atol, {k: len(x) for k, x in inputs.items()})
-    atomic_write_text(out/'meta.json', json.dumps(meta, indent=1))
-    return meta
+    mark_done(out/'meta.json', key, **meta)  # last: the export's marker
+    return json.loads((out/'meta.json').read_text())
 
 # %% ../nbs/11_export.ipynb #7df9c1bc
 def default_model_dir(run_dir:str|Path|None=None, # run folder holding models/

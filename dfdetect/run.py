@@ -6,11 +6,11 @@ Docs: https://dfdetect.github.io/dfdetect/run.html.md"""
 
 # %% ../nbs/13_run.ipynb #0b23732d
 from __future__ import annotations
-import os, sys, ast, json, time, hashlib, difflib
+import os, sys, ast, time, difflib
 from pathlib import Path
 from fastcore.script import call_parse
-from .core import (DFDetectError, atomic_write_text, load_params, project_root, cli_errors, get_run_dir,
-                           parse_set, check_device, run_lock)
+from .core import (DFDetectError, load_params, project_root, cli_errors, get_run_dir,
+                           parse_set, check_device, run_lock, step_done, mark_done)
 
 # %% auto #0
 __all__ = ['STAGES', 'find_nbs', 'stage_params', 'apply_overrides', 'check_params', 'run_stage', 'run_chain', 'run_cli']
@@ -122,8 +122,6 @@ def check_params(params:dict, # a parameters dictionary (e.g. a loaded YAML file
     return out
 
 # %% ../nbs/13_run.ipynb #d5f24938
-def _hash(d): return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
 class _Prefixed:
     "A text stream that writes each complete line to `out` with a prefix"
     def __init__(self, out, prefix): self.out, self.prefix, self.buf = out, prefix, ''
@@ -151,9 +149,8 @@ def run_stage(name:str, # stage name
     declared = set(pm.inspect_notebook(str(nb)))
     sp = stage_params(params, name, declared)
     out_nb, marker = out_dir/nb.name, out_dir/f'{nb.stem}.done.json'
-    h = _hash(sp)
-    if not force and marker.exists() and json.loads(marker.read_text()).get('hash') == h: return 'done'
-    if marker.exists(): marker.unlink()
+    if not force and step_done(marker, sp, [out_nb]): return 'done'  # finished with these parameters (core.step_done)
+    marker.unlink(missing_ok=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     log(f'[{name}] running {nb.name} with {sp}')
     t0 = time.time()
@@ -172,7 +169,7 @@ def run_stage(name:str, # stage name
         if out is not None: out.flush()
         if env is None: os.environ.pop('DFDETECT_PROGRESS', None)
         else: os.environ['DFDETECT_PROGRESS'] = env
-    atomic_write_text(marker, json.dumps(dict(stage=name, hash=h, params=sp, seconds=round(time.time()-t0, 1)), default=str))
+    mark_done(marker, sp, stage=name, params=sp, seconds=round(time.time()-t0, 1))  # last, after the executed notebook
     log(f'[{name}] done in {time.time()-t0:.0f}s -> {out_nb}')
     return 'ran'
 

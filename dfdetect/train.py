@@ -230,12 +230,11 @@ def _data_key(train, valid):
     crops = lambda d: '\n'.join(sorted(d.crop)) if d is not None else ''
     return hashlib.sha1(f'{crops(train)}|{crops(valid)}'.encode()).hexdigest()[:16]
 
-def _done(out:Path, hp:TrainParams, key:str|None=None):
-    "Whether `out` holds a finished run with the knobs `hp` (and the crops `key`, unless None)"
-    f = out/'metrics.json'
-    if not f.exists(): return False
-    m = json.loads(f.read_text())
-    return m.get('hparams') == json.loads(json.dumps(asdict(hp))) and (key is None or m.get('data') == key)
+def _train_key(hp:TrainParams, key:str) -> dict: return dict(hparams=asdict(hp), data=key)  # what a model folder depends on
+
+def _done(out:Path, hp:TrainParams, key:str):
+    "Whether `out` holds a finished run with the knobs `hp` and the crops `key` (`core.step_done`: metrics.json is the marker)"
+    return step_done(out/'metrics.json', _train_key(hp, key), [out/'model.safetensors', out/'config.json'])
 
 def train_model(train:pd.DataFrame, # crops to train on (path, label, video, crop, track, frame)
                 valid:pd.DataFrame|None, # crops to validate (fold k) or to test (final model); None = none
@@ -295,7 +294,7 @@ def train_model(train:pd.DataFrame, # crops to train on (path, label, video, cro
                 res.update(frame_metrics(preds.label, preds.prob))
                 h = pd.read_csv(out/'history.csv')[hp.monitor].dropna() if not test_mode else []
                 if len(h): res['best_epoch'] = int(h.idxmax() if hp.monitor in ('roc_auc', 'accuracy') else h.idxmin())
-            atomic_write_text(out/'metrics.json', json.dumps(res | {'hparams': asdict(hp)}, indent=1, default=str))
+            mark_done(out/'metrics.json', _train_key(hp, key), **res, hparams=asdict(hp))  # the marker, written last
         _barrier()  # the folder is complete for every process
         return json.loads((out/'metrics.json').read_text())
 
@@ -305,7 +304,7 @@ def collect_metrics(run_dir:str|Path, # run folder holding models/
                    ) -> pd.DataFrame:
     "The metrics.json of every model folder of the run, one row each"
     files = [d/'metrics.json' for d in RunDir(run_dir).model_dirs(part) if (d/'metrics.json').exists()]
-    rows = [{k: v for k, v in json.loads(f.read_text()).items() if k not in ('hparams', 'data')} for f in files]
+    rows = [{k: v for k, v in json.loads(f.read_text()).items() if k not in ('hparams', 'data', 'hash')} for f in files]
     return pd.DataFrame(rows)
 
 def cv_summary(cv:pd.DataFrame, # from `collect_metrics`
@@ -396,6 +395,8 @@ SAMPLE_TRAIN = dict(archs=['tf_efficientnet_lite0', {'arch': 'resnet18', 'pretra
                     epochs=1, freeze_epochs=0, lr=2e-3, ps=0.25)  # the sample knobs: this notebook's defaults
 
 def _complete(d:Path) -> bool: return (d/'metrics.json').exists() and (d/'model.safetensors').exists()
+def _same_knobs(d:Path, hp:TrainParams) -> bool:  # which models a folder holds (not whether to resume: that is `_done`)
+    return (d/'metrics.json').exists() and json.loads((d/'metrics.json').read_text()).get('hparams') == json.loads(json.dumps(asdict(hp)))
 
 def ensure_models(run_dir:str|Path|None=None, # run folder
                   data_root:str|Path|None=None, # dataset root, if faces must be extracted; None = the sample
@@ -407,7 +408,7 @@ def ensure_models(run_dir:str|Path|None=None, # run folder
     _, specs = _split(SAMPLE_TRAIN if params is None else params, strict=False)
     dirs = [rd.model(h.name) for h in specs]
     have = [d for d in rd.model_dirs('test') if _complete(d)]
-    if params is None and have and not any(_done(d, h) for d, h in zip(dirs, specs)): return have
+    if params is None and have and not any(_same_knobs(d, h) for d, h in zip(dirs, specs)): return have
     todo = [asdict(h) for h, d in zip(specs, dirs) if not _complete(d)]
     if todo: train_run(dict(run_dir=rd, data_root=data_root, device=device, archs=todo, folds=[], final=True))
     return dirs
