@@ -6,10 +6,12 @@ Docs: https://dfdetect.github.io/dfdetect/how_far.html.md"""
 
 # %% ../nbs/15_how_far.ipynb #9e08a42e
 from __future__ import annotations
-import json, time
+import time
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from .core import DFDetectError, get_run_dir, save_table, load_table, set_seed
+from .core import DFDetectError, get_run_dir, get_device, save_table, load_table, set_seed
+from .aggregate import video_scores
+from .train import make_dls, make_learner, fit_model
 from .metrics import fake_labels, roc_auc
 from .hparams import TrainParams
 from .sbi import training_table, sbi_epoch_cb
@@ -46,7 +48,6 @@ def sbi_eval_set(reals:pd.DataFrame, # held-out REAL crops (path, video, label, 
     return t.assign(video=np.where(t.sbi, t.video + '#sbi', t.video))
 
 def _clip_auc(crops, prob, n_boot, seed):
-    from dfdetect.aggregate import video_scores
     preds = crops.assign(prob=prob, model='m')[['model', 'video', 'track', 'frame', 'label', 'prob']]
     vs = video_scores(preds, crops.drop_duplicates('video')[['video', 'label']], 'mean')
     return bootstrap_auc(vs.label, vs.prob, n_boot, seed)
@@ -93,8 +94,6 @@ def learning_curve(train:pd.DataFrame, # training crops (path, label, video, lm_
                    n_boot:int=1000, # bootstrap resamples
                   ) -> pd.DataFrame:
     "Train one model on `train`, scoring `evals` after every epoch: one row per (epoch, eval set)"
-    from dfdetect.train import make_dls, make_learner, fit_model
-    from dfdetect.core import get_device
     set_seed(hp.seed)
     Path(out).mkdir(parents=True, exist_ok=True)
     dls = make_dls(train, None, hp, get_device(device))
@@ -147,7 +146,6 @@ def conclusion(curves:pd.DataFrame, # from `how_far`
                gate:float=0.95, # the AUC SBI's own task must reach
               ) -> list[str]:
     "Sentences generated from the last epoch of each model: the SBI gate, then each pair of models on each held-out set"
-    if 'model' not in curves: curves = curves.assign(model=curves.fakes)
     last = curves[curves.epoch == curves.groupby('model').epoch.transform('max')]
     f = lambda r: f"{r.model} {r.auc:.2f} [{r.lo:.2f}, {r.hi:.2f}]"
     out = []
@@ -180,7 +178,7 @@ def plot_curves(curves:pd.DataFrame, # from `how_far`
     evs = sorted(curves['eval'].unique())
     fig, axs = plt.subplots(2, len(evs), figsize=(4.2*len(evs), 6), squeeze=False)
     for j, ev in enumerate(evs):
-        for k, (m, g) in enumerate(curves[curves['eval'] == ev].groupby('model' if 'model' in curves else 'fakes')):
+        for k, (m, g) in enumerate(curves[curves['eval'] == ev].groupby('model')):
             for i, x in enumerate([g.epoch, g.train_s/60]):
                 axs[i, j].plot(x, g.auc, 'o-', color=plt.cm.tab10(k), label=m)
                 axs[i, j].fill_between(x, g.lo, g.hi, color=plt.cm.tab10(k), alpha=0.15)
