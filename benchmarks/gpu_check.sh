@@ -2,6 +2,7 @@
 # Every GPU check of dfdetect in one command, for a lent CUDA machine whose Python already has torch, timm and the
 # scientific stack (the rest travels as wheels, installed first; see the README's "On a GPU"):
 #   bash benchmarks/gpu_check.sh OUTDIR [SITE...]      # SITE: folders of installed packages to put on PYTHONPATH
+#   STEPS='env speed' bash benchmarks/gpu_check.sh ...  # only some steps
 # Steps, each with its own time limit, all logged to OUTDIR/gpu_check.log (the summary lines are also printed):
 #   env        the GPU, the driver, the versions, and the device dfdetect resolves to ('auto' must be cuda:0)
 #   notebooks  nbdev-test --flags cuda on the notebooks with `#| cuda` cells (MTCNN fp16 vs CPU, GPU shrink,
@@ -12,9 +13,12 @@ set -u
 out=${1:?OUTDIR}; shift; mkdir -p "$out"; log=$out/gpu_check.log; : >"$log"
 site=$(IFS=:; echo "$*")
 export PYTHONPATH="${site:+$site:}$PWD" PATH="${site:+${site//://bin:}/bin:}$PATH"
-export OMP_NUM_THREADS=${OMP_NUM_THREADS:-3} MPLBACKEND=Agg PYTHONUNBUFFERED=1 CI=true DFDETECT_CACHE=${DFDETECT_CACHE:-/tmp/dfdetect-gpu-cache}
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-3} MPLBACKEND=Agg PYTHONUNBUFFERED=1 DFDETECT_CACHE=${DFDETECT_CACHE:-/tmp/dfdetect-gpu-cache}
+unset CI  # ../shared/realdata does not travel to a lent machine: the tests that need it skip there, as on a user's clone
+steps=" ${STEPS:-env notebooks train speed} "  # STEPS="env speed": only those
 step() {  # name, seconds, command...
   local name=$1 t=$2; shift 2; local s=$SECONDS
+  [[ $steps == *" $name "* ]] || return 0
   echo "=== $name: start $(date -u +%T)" >>"$log"
   timeout "$t" "$@" >>"$log" 2>&1; local rc=$?
   echo "=== $name: rc $rc, $((SECONDS - s)) s" | tee -a "$log"

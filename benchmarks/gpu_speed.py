@@ -73,8 +73,9 @@ def train_rates(dev, archs, n_train, bs, img_size, quick):
     trn = pd.concat([base] * max(1, -(-n_train // len(base))), ignore_index=True).iloc[:n_train]
     rows = []
     for arch in archs:
+        pre = arch in ('tf_efficientnet_lite0', 'efficientnet_lite0')  # ImageNet weights ship in a package; others: random (same speed)
         hp = TrainParams.from_dict(dict(arch=arch, img_size=img_size, bs=bs, epochs=1, freeze_epochs=0, max_per_video=None,
-                                        valid_max_per_video=None))
+                                        valid_max_per_video=None, pretrained=pre))
         dls = make_dls(trn, None, hp, dev)
         learn = make_learner(dls, hp, tempfile.mkdtemp(), trn.label)
         if dev.type == 'cuda': torch.backends.cudnn.benchmark = True

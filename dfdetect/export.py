@@ -45,7 +45,8 @@ def export_program(model:nn.Module, # a `CropClassifier` (in eval mode)
                    path:str|Path, # the .pt2 file to write
                   ) -> Path:
     "Capture `model` with `torch.export` (dynamic batch axis) and save the program atomically"
-    batch = torch.export.Dim('batch', min=1, max=65536)
+    # 65,535: on CUDA some kernels launch one grid row per image, and the export guards the batch to that (seen on an H200)
+    batch = torch.export.Dim('batch', min=1, max=65535)
     with _quiet(), torch.no_grad(): ep = torch.export.export(model.eval(), (example,), dynamic_shapes={'x': {0: batch}})
     with atomic_path(path) as tmp: torch.export.save(ep, str(tmp))
     return Path(path)
