@@ -29,7 +29,11 @@ print(json.dumps(dict(file=dfdetect.__file__, import_s=s, rss_mb=resource.getrus
                       dfdetect=sorted(m for m in sys.modules if m.startswith('dfdetect.')))))
 '''
 
-PREDICT = 'from dfdetect.predict import predict_cli\npredict_cli()\n'  # run as a script: what the dfdetect-predict entry point does
+def predict_script(tree:Path) -> str:
+    "What `tree`'s dfdetect-predict entry point runs, as a script (the command moved from dfdetect.predict to dfdetect.predict_ray)"
+    import tomllib
+    mod, fn = tomllib.loads((tree/'pyproject.toml').read_text())['project']['scripts']['dfdetect-predict'].split(':')
+    return f'from {mod} import {fn}\n{fn}()\n'
 
 MODEL = r'''
 import sys
@@ -58,15 +62,15 @@ def main():
     try:
         video = a.video or run(ROOT, ['-c', 'from dfdetect.sample import sample_root; '
                                       'print(sorted(sample_root().glob("*/*.mp4"))[0])'], tmp).stdout.strip()
-        model, script = tmp/'model', tmp/'dfdetect_predict.py'
-        script.write_text(PREDICT)
+        model, scripts = tmp/'model', {name: tmp/f'dfdetect_predict_{name}.py' for name in trees}
+        for name, tree in trees.items(): scripts[name].write_text(predict_script(tree))
         run(before, ['-c', MODEL, str(model)], tmp)
         res = {k: [] for k in trees}
         for r in range(a.reps):
             for name, tree in trees.items():
                 imp = json.loads(run(tree, ['-c', IMPORT], tmp).stdout)
                 t = time.perf_counter()
-                run(tree, [str(script), video, '--model', str(model), '--device', 'cpu', '--n-frames', str(a.n_frames),
+                run(tree, [str(scripts[name]), video, '--model', str(model), '--device', 'cpu', '--n-frames', str(a.n_frames),
                            '--out', str(tmp/f'{name}{r}')], tmp)
                 imp['predict_s'] = time.perf_counter() - t
                 assert Path(imp['file']).is_relative_to(tree), f"{name}: imported {imp['file']}, not {tree}"

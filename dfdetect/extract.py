@@ -11,16 +11,15 @@ from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 import numpy as np, pandas as pd, cv2
 from PIL import Image
-from fastcore.script import call_parse
 from .core import *
 from .core import progress as _progress  # extract_faces has a `progress` argument
 from .video import read_frames
 from .tracks import dets_table, link_tracks, crop_face
 
 # %% auto #0
-__all__ = ['FACE_PARAMS', 'SAMPLE_PARAMS', 'INDEX_COLUMNS', 'ENGINES', 'crop_name', 'encode_image', 'write_image', 'plan_groups',
+__all__ = ['FACE_PARAMS', 'SAMPLE_PARAMS', 'INDEX_COLUMNS', 'crop_name', 'encode_image', 'write_image', 'plan_groups',
            'face_params', 'shrink', 'make_detector', 'video_faces', 'save_crops', 'merge_faces', 'extract_faces',
-           'extract_engine', 'ensure_faces', 'extract_cli']
+           'ensure_faces']
 
 # %% ../nbs/05_extract.ipynb #091f7300
 def crop_name(label:str, # 'FAKE' or 'REAL'
@@ -335,18 +334,6 @@ def _extract_local(data_root, run_dir, shard, device, batch_size, workers, progr
     merge_faces(fd.parent, videos.video)
     return dict(videos=len(plan), skipped=len(plan) - len(todo)) | st
 
-# %% ../nbs/05_extract.ipynb #73605b9a
-ENGINES = ('local', 'ray')
-
-def extract_engine(engine:str='local', # 'local': `extract_faces` in this process; 'ray': Ray Data (`05b_extract_ray`)
-                  ):
-    "The function that runs the extraction with `engine`"
-    if engine == 'local': return extract_faces
-    if engine == 'ray':  # a later notebook and an optional extra (Ray): imported only when asked for
-        from dfdetect.extract_ray import extract_faces_ray
-        return extract_faces_ray
-    raise DFDetectError(f'engine {engine!r}: expected one of {", ".join(ENGINES)}')
-
 # %% ../nbs/05_extract.ipynb #3663a182
 def _summary_line(s:dict) -> str:
     "The summary `s` of `extract_faces` as one line for people"
@@ -372,59 +359,3 @@ def ensure_faces(run_dir:str|Path|None=None, # run folder; None = the shared sam
         with file_lock(rd/'.faces.lock'):
             if not complete(): extract_faces(data_root, rd, **({'progress': False} | kwargs))
     return load_table(rd.face_index)
-
-# %% ../nbs/05_extract.ipynb #de008842
-@call_parse
-@cli_errors
-def extract_cli(data_root:str=None, # dataset root (DFDC, FaceForensics++ or Celeb-DF); default the bundled sample
-                run_dir:str=None, # where faces/ goes; default the sample run in the cache
-                shard:str=None, # 'i/n': only the i-th of n shards of the original groups
-                n_frames:int=None, # frames per video (default 32; 8 on the sample)
-                every:int=None, # take every k-th frame instead of n_frames evenly spaced
-                max_size:int=None, # longest side of the frames MTCNN sees (default 960)
-                thresholds:str=None, # MTCNN stage thresholds 'p,r,o' (default '0.6,0.7,0.7')
-                min_face_size:int=None, # smallest face MTCNN looks for, in detection pixels (default 20)
-                scale_factor:float=None, # MTCNN image pyramid factor (default 0.709)
-                iou_thr:float=None, # least IoU to link a face to a track (default 0.3)
-                min_prob:float=None, # least mean probability of a kept track (default 0.9)
-                min_rel_size:float=None, # least box side of a kept track, relative to the largest (default 0.5)
-                margin:float=None, # crop margin on each side, fraction of the box (default 0.3)
-                size:int=None, # crop side in pixels (default 224; 128 on the sample)
-                ext:str=None, # 'jpg' or 'png' (default jpg)
-                quality:int=None, # JPEG quality (default 95)
-                batch_size:int=32, # frames per MTCNN call (detection runs per video: at most n_frames are used)
-                device:str='auto', # 'auto', 'cpu', 'cuda', 'cuda:1'...
-                workers:int=2, # threads decoding the next videos (engine local)
-                engine:str='local', # 'local' (this process) or 'ray' (Ray Data: this machine's cores, or a cluster)
-                address:str=None, # with --engine ray: the Ray cluster to join ('auto' or host:port); default a local Ray
-                merge:bool=False, # only merge the part files into faces/index.parquet (those of data_root's videos, if given)
-                quiet:bool=False, # no progress bar
-               ):
-    "Extract the face crops of a dataset into run_dir/faces (resumable, shardable) and print a summary"
-    rd = get_run_dir(run_dir)
-    if not merge:
-        try: th = [float(x) for x in thresholds.split(',')] if thresholds else None
-        except ValueError: th = []
-        if th is not None and len(th) != 3: raise DFDetectError(f'--thresholds {thresholds!r}: expected three numbers p,r,o')
-        chk = {k: v for k, v in dict(n_frames=n_frames, every=every, max_size=max_size, thresholds=th, min_face_size=min_face_size,
-               scale_factor=scale_factor, iou_thr=iou_thr, min_prob=min_prob, min_rel_size=min_rel_size, margin=margin,
-               size=size, ext=ext, quality=quality).items() if v is not None}
-        try: _check_face_params(FACE_PARAMS | chk)  # up front: before a video is read or a record written
-        except DFDetectError as e:
-            k, _, rest = str(e).partition('=')
-            raise DFDetectError(f"--{k.replace('_', '-')} {rest}") from None
-        if batch_size < 1: raise DFDetectError(f'--batch-size {batch_size}: must be at least 1')
-        if workers < 0: raise DFDetectError(f'--workers {workers}: must be 0 (decode inline) or more')
-        check_device(device)
-        run = extract_engine(engine)
-        if address and engine != 'ray': raise DFDetectError(f'--address {address!r}: only with --engine ray')
-        kw = dict(address=address) if engine == 'ray' else dict(workers=workers)
-        print(f'MTCNN on {device_summary(get_device(device))}')
-        with run_lock(rd.faces/'.extract.lock', f'run folder {rd}'):  # a second extraction on this folder: refused at once
-            s = run(data_root, rd, shard, device, batch_size, progress=not quiet, **kw, n_frames=n_frames, every=every,
-                    max_size=max_size, thresholds=th, min_face_size=min_face_size, scale_factor=scale_factor,
-                    iou_thr=iou_thr, min_prob=min_prob, min_rel_size=min_rel_size, margin=margin, size=size, ext=ext, quality=quality)
-        print(_summary_line(s))
-    from dfdetect.data import read_videos
-    idx = merge_faces(rd, data_root and read_videos(data_root).video) if merge else load_table(rd.face_index)
-    print(f"{len(idx)} crops of {idx.video.nunique()} videos -> {rd.face_index}")

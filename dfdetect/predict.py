@@ -9,7 +9,6 @@ from __future__ import annotations
 import os, sys, json, time, tempfile
 from pathlib import Path
 import numpy as np, pandas as pd
-from fastcore.script import call_parse
 from .core import *
 from .video import read_frames
 from .tracks import crop_face, dets_table, link_tracks
@@ -20,7 +19,7 @@ from .export import Predictor, load_predictor, default_model_dir
 # %% auto #0
 __all__ = ['FRAME_BUDGET', 'VIDEO_EXTS', 'COLUMNS', 'default_model', 'default_backend', 'stream_faces', 'decode_video',
            'predict_video', 'plot_prediction', 'find_videos', 'detector_device', 'predict_videos', 'results_table',
-           'save_results', 'output_prefix', 'predict_cli']
+           'save_results', 'output_prefix', 'predict_folder']
 
 # %% ../nbs/12_predict.ipynb #0e6e3c76
 def default_model(run_dir:str|Path|None=None, # the training run
@@ -277,62 +276,35 @@ def _resume(partial:Path, settings:dict) -> dict:
     return done
 
 # %% ../nbs/12_predict.ipynb #19e82a4c
-@call_parse
-@cli_errors
-def predict_cli(path:str, # a video file, or a folder searched recursively (.mp4 .avi .mov .mpg .webm .mkv)
-                model:str=None, # model or export folder, or a .onnx file; default the run's export or final model
-                out:str=None, # output prefix: writes <out>.csv and <out>.json (default ./predictions); `dir/`: dir/predictions
-                n_frames:int=32, # frames per video
-                strategy:str='confident', # frame -> track aggregation: mean, median, max, topK, confident
-                device:str='auto', # 'auto', 'cpu', 'cuda'
-                threshold:float=0.5, # P(FAKE) above which a video is called FAKE
-                backend:str=None, # 'safetensors' or 'onnx' (default: `default_backend`, ONNX for an export on the CPU), or 'torch_export'
-                run_dir:str=None, # the training run whose model is the default ($DFDETECT_RUN_DIR, else <cache>/runs/sample)
-                detect_size:int=None, # longest side of the frames MTCNN sees (default: the training run's, 960)
-                engine:str='local', # 'local': this process, decoding the next video meanwhile; 'ray': Ray Data (12a_predict_ray)
-                address:str=None, # with --engine ray: the Ray cluster to join ('auto' or host:port); default a local Ray
-               ):
-    "Predict P(FAKE) of a video or of every video in a folder; print and save the results as they come (see 12_predict)"
-    from dfdetect.aggregate import get_strategy
-    from dfdetect.export import BACKENDS
-    # every argument first: a mistake costs a second, not the run
-    if n_frames < 1: raise DFDetectError(f'--n-frames {n_frames}: must be at least 1')
-    if not 0 <= threshold <= 1: raise DFDetectError(f'--threshold {threshold}: must be a number in [0, 1]')
-    if detect_size is not None and detect_size < 1: raise DFDetectError(f'--detect-size {detect_size}: must be at least 1 pixel')
-    if backend is not None and backend not in BACKENDS: raise DFDetectError(f'--backend {backend!r}: use one of {", ".join(BACKENDS)}')
-    check_device(device); get_strategy(strategy)
-    if engine not in ('local', 'ray'): raise DFDetectError(f"--engine {engine!r}: expected 'local' or 'ray'")
-    if address and engine != 'ray': raise DFDetectError(f'--address {address!r}: only with --engine ray')
-    o = output_prefix(out)
-    paths = find_videos(path)
-    mp = Path(model) if model else default_model(run_dir)
-    pred = load_predictor(mp, backend or default_backend(mp, device), device)
-    files = _outputs(o)
-    with run_lock(o.with_name(f'.{o.name}.lock'), f'--out {o}'):
-        kw = dict(n_frames=n_frames, strategy=strategy, threshold=threshold, detect_size=detect_size)
-        settings = dict(model=str(pred.source), backend=pred.backend, **kw)  # a resumed run must have used the same
+def predict_folder(paths:list, # video files (`find_videos`)
+                   predictor:Predictor, # from `load_predictor`
+                   out:Path, # the prefix of the result files (`output_prefix`)
+                   engine=None, # scores the videos: `engine(paths, predictor, on_result=, **kwargs)`; None: `predict_videos` in this process
+                   **kwargs, # `predict_video` options: n_frames, strategy, threshold, detect_size
+                  ) -> list[dict]:
+    "Predict `paths` under a lock on `out`, resuming a killed run with the same settings; save the results as they come; return them"
+    files = _outputs(out)
+    with run_lock(out.with_name(f'.{out.name}.lock'), f'--out {out}'):
+        settings = dict(model=str(predictor.source), backend=predictor.backend, **kwargs)  # a resumed run must have used the same
         done = _resume(files['partial'], settings)
         for f in (files['csv'], files['json']): f.unlink(missing_ok=True)  # an older run's results never pass for this one's
         todo = [p for p in paths if str(p) not in done]
-        print(f'{len(paths)} video(s); model {pred}; MTCNN on {device_summary(get_device(detector_device(pred)))}'
+        print(f'{len(paths)} video(s); model {predictor}; MTCNN on {device_summary(get_device(detector_device(predictor)))}'
               + (f'; resuming: {len(paths) - len(todo)} done before' if done else ''), file=sys.stderr)
         t0 = time.perf_counter()
         with open(files['partial'], 'a') as part:
             def save(r):
                 part.write(json.dumps(r, default=float) + '\n'); part.flush(); os.fsync(part.fileno())
-            try:
-                if engine == 'ray':  # a later notebook and an optional extra (Ray): imported only when asked for
-                    from dfdetect.predict_ray import predict_videos_ray
-                    predict_videos_ray(todo, mp, pred.backend, device, address=address, on_result=save, **kw)
-                else: predict_videos(todo, pred, on_result=save, **kw)
+            try: (engine or predict_videos)(todo, predictor, on_result=save, **kwargs)
             except KeyboardInterrupt:
                 print(f'interrupted: the finished videos are in {files["partial"]}; the same command resumes', file=sys.stderr)
-                sys.exit(130)
+                raise
         done |= _resume(files['partial'], settings)
         res = [done[str(p)] for p in paths]
-        csv, js = save_results(res, o)
+        csv, js = save_results(res, out)
         files['partial'].unlink()
     n_err = sum(r['error'] is not None for r in res)
     print(f'{len(res)} video(s) in {time.perf_counter() - t0:.1f} s ({n_err} without a decision) -> {csv}, {js}',
           file=sys.stderr)
     if n_err == len(res): raise DFDetectError(f'no video got a decision ({n_err} of {len(res)}; the reasons are in {csv})')
+    return res

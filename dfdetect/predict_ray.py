@@ -6,17 +6,20 @@ Docs: https://dfdetect.github.io/dfdetect/predict_ray.html.md"""
 
 # %% ../nbs/12a_predict_ray.ipynb #e7aebe31
 from __future__ import annotations
-import pickle
+import sys, pickle
 from pathlib import Path
+from fastcore.script import call_parse
 import numpy as np
 from .core import *
 from .extract import make_detector
-from .extract_ray import ray_init, _import_ray, _decode_memory
-from .export import load_predictor
-from .predict import decode_video, predict_video, detector_device, _result
+from .extract_ray import ENGINES, ray_init, _import_ray, _decode_memory
+from .aggregate import get_strategy
+from .export import load_predictor, BACKENDS
+from .predict import (decode_video, predict_video, detector_device, default_model, default_backend, find_videos,
+                              output_prefix, predict_folder, _result)
 
 # %% auto #0
-__all__ = ['VideoPredictor', 'predict_videos_ray']
+__all__ = ['VideoPredictor', 'predict_videos_ray', 'predict_cli']
 
 # %% ../nbs/12a_predict_ray.ipynb #7118fc40
 class VideoPredictor:
@@ -77,3 +80,38 @@ def predict_videos_ray(paths:list, # video files (on a cluster: paths every mach
         if on_result is not None: on_result(r)
         if log: log(f"{r['prob']:.4f}  {r['label']:<7}  {r['video']}" + (f"  [{r['error']}]" if r['error'] else ''))
     return out
+
+# %% ../nbs/12a_predict_ray.ipynb #cli12a02
+@call_parse
+@cli_errors
+def predict_cli(path:str, # a video file, or a folder searched recursively (.mp4 .avi .mov .mpg .webm .mkv)
+                model:str=None, # model or export folder, or a .onnx file; default the run's export or final model
+                out:str=None, # output prefix: writes <out>.csv and <out>.json (default ./predictions); `dir/`: dir/predictions
+                n_frames:int=32, # frames per video
+                strategy:str='confident', # frame -> track aggregation: mean, median, max, topK, confident
+                device:str='auto', # 'auto', 'cpu', 'cuda'
+                threshold:float=0.5, # P(FAKE) above which a video is called FAKE
+                backend:str=None, # 'safetensors' or 'onnx' (default: `default_backend`, ONNX for an export on the CPU), or 'torch_export'
+                run_dir:str=None, # the training run whose model is the default ($DFDETECT_RUN_DIR, else <cache>/runs/sample)
+                detect_size:int=None, # longest side of the frames MTCNN sees (default: the training run's, 960)
+                engine:str='local', # 'local': this process, decoding the next video meanwhile; 'ray': Ray Data (`predict_videos_ray`)
+                address:str=None, # with --engine ray: the Ray cluster to join ('auto' or host:port); default a local Ray
+               ):
+    "Predict P(FAKE) of a video or of every video in a folder; print and save the results as they come (see 12_predict)"
+    # every argument first: a mistake costs a second, not the run
+    if n_frames < 1: raise DFDetectError(f'--n-frames {n_frames}: must be at least 1')
+    if not 0 <= threshold <= 1: raise DFDetectError(f'--threshold {threshold}: must be a number in [0, 1]')
+    if detect_size is not None and detect_size < 1: raise DFDetectError(f'--detect-size {detect_size}: must be at least 1 pixel')
+    if backend is not None and backend not in BACKENDS: raise DFDetectError(f'--backend {backend!r}: use one of {", ".join(BACKENDS)}')
+    check_device(device); get_strategy(strategy)
+    if engine not in ENGINES: raise DFDetectError(f"--engine {engine!r}: expected one of {', '.join(ENGINES)}")
+    if address and engine != 'ray': raise DFDetectError(f'--address {address!r}: only with --engine ray')
+    o = output_prefix(out)
+    paths = find_videos(path)
+    mp = Path(model) if model else default_model(run_dir)
+    pred = load_predictor(mp, backend or default_backend(mp, device), device)
+    def ray_engine(todo, pred, on_result=None, **kw):  # the actors load the model the command loaded
+        return predict_videos_ray(todo, pred.source, pred.backend, device, address=address, on_result=on_result, **kw)
+    try: predict_folder(paths, pred, o, ray_engine if engine == 'ray' else None,
+                        n_frames=n_frames, strategy=strategy, threshold=threshold, detect_size=detect_size)
+    except KeyboardInterrupt: sys.exit(130)  # predict_folder said where the finished videos are

@@ -11,9 +11,12 @@ from pathlib import Path
 from fastcore.script import call_parse
 from .core import (DFDetectError, load_params, project_root, cli_errors, get_run_dir,
                            parse_set, check_device, run_lock, step_done, mark_done)
+from .extract import FACE_PARAMS
+from .extract_ray import extract_engine
 
 # %% auto #0
-__all__ = ['STAGES', 'find_nbs', 'stage_params', 'apply_overrides', 'check_params', 'run_stage', 'run_chain', 'run_cli']
+__all__ = ['STAGES', 'ENGINE_KEYS', 'find_nbs', 'stage_params', 'declared_params', 'engine_call', 'apply_overrides',
+           'check_params', 'run_stage', 'run_chain', 'run_cli']
 
 # %% ../nbs/13_run.ipynb #0dc289b9
 STAGES = [('data', '04_data.ipynb'), ('extract', '05_extract.ipynb'), ('luminance', '06a_luminance_explore.ipynb'),
@@ -43,6 +46,25 @@ def stage_params(params:dict, # the whole parameters dictionary
     if unknown: raise DFDetectError(f"parameters for stage '{stage}': unknown {sorted(unknown)}; it declares {sorted(declared)}")
     out.update(own)
     return out
+
+# %% ../nbs/13_run.ipynb #eng13r02
+ENGINE_KEYS = dict(engine="'local'", address='None')  # keys of the extract section the chain reads itself (defaults as source text)
+
+def declared_params(name:str, # the stage name
+                    nb:str|Path, # its notebook
+                   ) -> dict:
+    "The parameters stage `name` takes, as papermill describes a parameters cell: its notebook's, plus `ENGINE_KEYS` for 'extract'"
+    import papermill as pm
+    return pm.inspect_notebook(str(nb)) | ({k: dict(name=k, default=v) for k, v in ENGINE_KEYS.items()} if name == 'extract' else {})
+
+def engine_call(name:str, # the stage name
+                sp:dict, # its parameters (`stage_params`)
+               ) -> tuple|None:
+    "(function, kwargs) that the chain runs before the notebook of stage `name`: an extraction on an engine other than 'local'; else None"
+    if name != 'extract' or (sp.get('engine') or 'local') == 'local': return None
+    face = {k: sp[k] for k in FACE_PARAMS if k in sp}
+    return extract_engine(sp['engine']), dict(data_root=sp.get('data_root'), run_dir=sp.get('run_dir'), device=sp.get('device') or 'auto',
+                                              batch_size=sp.get('batch_size') or 32, address=sp.get('address'), **face)
 
 # %% ../nbs/13_run.ipynb #89510c0e
 def apply_overrides(params:dict, # parameters to update (a copy is returned)
@@ -102,9 +124,8 @@ def check_params(params:dict, # a parameters dictionary (e.g. a loaded YAML file
                  what:str='parameters', # where `params` came from, for the errors
                 ) -> dict:
     "The parameters each stage would get from `params`; a one-line error for an unknown section or key, or a wrong type"
-    import papermill as pm
     nbs, names = find_nbs(nbs), [s for s, _ in STAGES]
-    decl = {name: pm.inspect_notebook(str(nbs/nb)) for name, nb in STAGES}
+    decl = {name: declared_params(name, nbs/nb) for name, nb in STAGES}
     glob = {k: d['default'] for name in names for k, d in decl[name].items()}
     for k, v in params.items():
         if k in names:
@@ -119,6 +140,8 @@ def check_params(params:dict, # a parameters dictionary (e.g. a loaded YAML file
         try: out[name] = stage_params(params, name, set(decl[name]))
         except DFDetectError as e: raise DFDetectError(f'{what}: {e}') from None
         for k, v in (params.get(name) or {}).items(): _check_value(f'{what}: {name}', k, v, decl[name][k]['default'])
+    try: engine_call('extract', out['extract'])  # an unknown engine fails now
+    except DFDetectError as e: raise DFDetectError(f'{what}: extract: {e}') from None
     return out
 
 # %% ../nbs/13_run.ipynb #d5f24938
@@ -146,19 +169,24 @@ def run_stage(name:str, # stage name
              ) -> str:
     "Run one stage notebook with papermill unless already done; 'done', 'ran', or raise naming the executed notebook"
     import papermill as pm
-    declared = set(pm.inspect_notebook(str(nb)))
-    sp = stage_params(params, name, declared)
+    sp = stage_params(params, name, set(declared_params(name, nb)))
     out_nb, marker = out_dir/nb.name, out_dir/f'{nb.stem}.done.json'
     if not force and step_done(marker, sp, [out_nb]): return 'done'  # finished with these parameters (core.step_done)
     marker.unlink(missing_ok=True)
     out_dir.mkdir(parents=True, exist_ok=True)
-    log(f'[{name}] running {nb.name} with {sp}')
     t0 = time.time()
+    if call := engine_call(name, sp):  # the chain knows both engines; the notebook then finds every video done
+        fn, kw = call
+        log(f'[{name}] {fn.__name__} with {kw}')
+        rd = get_run_dir(kw['run_dir'])
+        with run_lock(rd.faces/'.extract.lock', f'run folder {rd}'): fn(**kw)
+    nb_params = {k: v for k, v in sp.items() if not (name == 'extract' and k in ENGINE_KEYS)}
+    log(f'[{name}] running {nb.name} with {nb_params}')
     from traitlets.config import Config
     out = _Prefixed(stream, f'[{name}] ') if stream is not None else None
     env = os.environ.get('DFDETECT_PROGRESS')
     os.environ['DFDETECT_PROGRESS'] = 'lines'  # the kernel inherits it: progress as lines, see core.progress
-    try: pm.execute_notebook(str(nb), str(out_nb), parameters=sp, cwd=str(nb.parent), kernel_name=kernel,
+    try: pm.execute_notebook(str(nb), str(out_nb), parameters=nb_params, cwd=str(nb.parent), kernel_name=kernel,
                              progress_bar=False, stdout_file=out, stderr_file=out, start_timeout=600,  # a busy machine starts kernels slowly
                              config=Config({'KernelManager': {'transport': 'ipc'}}))
     except Exception as e:
