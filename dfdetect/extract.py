@@ -6,7 +6,7 @@ Docs: https://dfdetect.github.io/dfdetect/extract.html.md"""
 
 # %% ../nbs/05_extract.ipynb #c69fdc44
 from __future__ import annotations
-import io, os, re, json, time, glob, collections
+import io, os, re, json, time, collections
 from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 import numpy as np, pandas as pd, cv2
@@ -65,20 +65,36 @@ def write_image(img:np.ndarray, # uint8 RGB [H,W,3]
 
 # %% ../nbs/05_extract.ipynb #fa70c88c
 def _state(faces_dir, video:str, kind:str) -> Path:
-    "The run-state file of `video`: kind 'faces.parquet', 'fail.json' or 'started'"
+    "The run-state file of `video`: kind 'faces.parquet' (its part), 'fail.json' (why it failed) or 'done.json' (its marker)"
     return Path(faces_dir)/'parts'/f'{video}.{kind}'
 
-def _is_done(faces_dir, video:str) -> bool:
-    return _state(faces_dir, video, 'faces.parquet').exists() or _state(faces_dir, video, 'fail.json').exists()
+def _video_key(p:dict, video:str) -> dict:
+    "What the crops of `video` depend on, for its marker: the faces folder's parameters and the video's key"
+    return dict(params=p, video=video)
 
-def _clean_started(faces_dir:Path, row):
-    "Remove what an interrupted run left of `row`'s video: its crop folder (crops, temporary files) and its marker"
+def _is_done(faces_dir, video:str, p:dict) -> bool:
+    "Whether `video` is finished: `core.step_done` on its marker and its output; an output without a marker counts as done"
+    out = [f for f in (_state(faces_dir, video, 'faces.parquet'), _state(faces_dir, video, 'fail.json')) if f.exists()]
+    m = _state(faces_dir, video, 'done.json')
+    if not m.exists(): return bool(out)  # made before markers (or killed between the part and its marker): the part is whole
+    return bool(out) and step_done(m, _video_key(p, video), out)
+
+def _mark_done(faces_dir, video:str, p:dict, out:Path):
+    "Write the marker of `video`, last, after its output `out` (its part or failure record)"
+    mark_done(_state(faces_dir, video, 'done.json'), _video_key(p, video), output=out.name)
+
+def _clean(faces_dir, rows:list):
+    "Remove what a run left of the unfinished videos `rows`: crop folder, part, failure record, marker, temporary files"
     import shutil
-    st = _state(faces_dir, row.video, 'started')
-    d = Path(faces_dir)/row.label/row.video
-    if d.is_dir(): shutil.rmtree(d)
-    for p in st.parent.glob(f'.{glob.escape(Path(row.video).name)}.*'): p.unlink()
-    st.unlink(missing_ok=True)
+    fd, dots = Path(faces_dir), {}
+    for r in rows:
+        d = fd/r.label/r.video
+        if d.is_dir(): shutil.rmtree(d)
+        st = _state(fd, r.video, 'done.json')
+        for k in ('faces.parquet', 'fail.json', 'done.json', 'started'): _state(fd, r.video, k).unlink(missing_ok=True)
+        if st.parent not in dots: dots[st.parent] = [f for f in os.listdir(st.parent) if f.startswith('.')] if st.parent.is_dir() else []
+        for f in dots[st.parent]:  # each parts folder is listed once: its temporary files, if any
+            if f.startswith(f'.{Path(r.video).name}.'): (st.parent/f).unlink(missing_ok=True)
 
 # %% ../nbs/05_extract.ipynb #86ac8245
 def plan_groups(videos:pd.DataFrame, # the videos table
@@ -235,9 +251,10 @@ def _source_tracks(faces_dir, row, idx, shape) -> pd.DataFrame|None:
         return None
     return t[_TRACK_COLUMNS]
 
-def _fail(faces_dir, row, reason:str):
-    "Record that `row`'s video failed, with `reason`"
-    atomic_write_text(_state(faces_dir, row.video, 'fail.json'), json.dumps(dict(video=row.video, path=row.path, reason=reason)))
+def _fail(faces_dir, row, reason:str, p:dict):
+    "Record that `row`'s video failed, with `reason`, then mark it done"
+    f = atomic_write_text(_state(faces_dir, row.video, 'fail.json'), json.dumps(dict(video=row.video, path=row.path, reason=reason)))
+    _mark_done(faces_dir, row.video, p, f)
 
 # %% ../nbs/05_extract.ipynb #9ca3710e
 def merge_faces(run_dir:str|Path|None=None, # the run folder holding `faces/parts`
@@ -263,7 +280,7 @@ def merge_faces(run_dir:str|Path|None=None, # the run folder holding `faces/part
 
 # %% ../nbs/05_extract.ipynb #3a02c4ff
 def _plan_run(data_root, run_dir, shard:str|None, params:dict) -> tuple:
-    "(videos table, faces folder, face parameters, plan, videos to do) of a run, after cleaning its interrupted videos"
+    "(videos table, faces folder, face parameters, plan, videos to do) of a run, after cleaning its unfinished videos"
     from dfdetect.data import read_videos
     parse_shard(shard)  # a bad --shard fails before anything is written
     if data_root is None:
@@ -276,18 +293,16 @@ def _plan_run(data_root, run_dir, shard:str|None, params:dict) -> tuple:
     fd = get_run_dir(run_dir).faces
     p = face_params(fd, **params)
     plan = plan_groups(videos, shard)
-    todo = [r for r in plan.itertuples() if not _is_done(fd, r.video)]
-    for r in plan.itertuples():  # markers of a run killed before it could remove them
-        if not _state(fd, r.video, 'started').exists(): continue
-        if _is_done(fd, r.video): _state(fd, r.video, 'started').unlink()  # killed between its part and the unlink: complete
-        else: _clean_started(fd, r)
+    todo = [r for r in plan.itertuples() if not _is_done(fd, r.video, p)]
+    _clean(fd, todo)  # whatever a killed run left of them
+    for r in plan.itertuples(): _state(fd, r.video, 'started').unlink(missing_ok=True)  # left by runs before markers
     return videos, fd, p, plan, todo
 
 def _save_video(fd, r, shape, idx, tracks, crops, p:dict) -> tuple[str, int, int]:
-    "Write `r`'s crops and part, or its failure record when no face was found: (status, faces, crops)"
-    if not len(tracks): _fail(fd, r, f'{r.path}: no face found in {len(idx)} frames'); return 'failed', 0, 0
+    "Write `r`'s crops and part, or its failure record when no face was found, then its marker: (status, faces, crops)"
+    if not len(tracks): _fail(fd, r, f'{r.path}: no face found in {len(idx)} frames', p); return 'failed', 0, 0
     part = save_crops(r, tracks, crops, fd, shape[2], shape[1], p['ext'], p['quality'])
-    save_table(part, _state(fd, r.video, 'faces.parquet'))
+    _mark_done(fd, r.video, p, save_table(part, _state(fd, r.video, 'faces.parquet')))
     return 'done', int(tracks.track.nunique()), len(part)
 
 # %% ../nbs/05_extract.ipynb #31d70fdf
@@ -315,16 +330,14 @@ def _extract_local(data_root, run_dir, shard, device, batch_size, workers, progr
     t0, pb = time.perf_counter(), _progress(todo, 'videos', bar=progress)  # a bar, or lines with the ETA under dfdetect-run
     reads = _prefetch(lambda r: _read(r, p['n_frames'], p['every']), todo, workers)
     for r, got in zip(pb, reads):
-        st_f = _state(fd, r.video, 'started')
-        st_f.parent.mkdir(parents=True, exist_ok=True); st_f.touch()
-        if isinstance(got, Exception): _fail(fd, r, str(got)); st['failed'] += 1; st_f.unlink(); continue
+        if isinstance(got, Exception): _fail(fd, r, str(got), p); st['failed'] += 1; continue
         (frames, idx, dt), t = got, time.perf_counter()
         st['decode_s'] += dt; st['frames'] += len(idx)
         src = _source_tracks(fd, r, idx, frames.shape)
         tracks, crops = video_faces(frames, idx, detector, p, src)
         st['detected' if src is None else 'reused'] += 1; st['detect_s'] += time.perf_counter() - t
         t = time.perf_counter()
-        status, n_faces, n_crops = _save_video(fd, r, frames.shape, idx, tracks, crops, p); st_f.unlink()
+        status, n_faces, n_crops = _save_video(fd, r, frames.shape, idx, tracks, crops, p)
         st[status] += 1; st['faces'] += n_faces; st['crops'] += n_crops
         if status == 'done': st['crop_s'] += time.perf_counter() - t
         if hasattr(pb, 'comment'): pb.comment = f"{st['done']} done, {st['failed']} failed, {st['frames']/(time.perf_counter() - t0):.1f} frames/s"

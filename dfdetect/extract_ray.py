@@ -14,7 +14,7 @@ import numpy as np
 from .core import *
 from .data import read_videos
 from .extract import (extract_faces, make_detector, video_faces, merge_faces, FACE_PARAMS, _check_face_params, _plan_run,
-                              _save_video, _state, _read, _source_tracks, _fail, _summary_line)
+                              _save_video, _state, _is_done, _read, _source_tracks, _fail, _summary_line)
 
 # %% auto #0
 __all__ = ['ENGINES', 'ray_init', 'FaceDetector', 'extract_faces_ray', 'extract_engine', 'extract_cli']
@@ -62,22 +62,20 @@ def _decode_task(row:dict, # a video of the plan (see `_rows`)
                  p:dict, # face parameters
                  detect:bool=True, # hand the frames of a video that needs MTCNN on; False: leave it for a later run (status 'redo')
                 ) -> dict:
-    "Ray Data task (CPU): mark the video started and decode it; a fake with its original's tracks is cut and saved here"
+    "Ray Data task (CPU): decode the video; a fake with its original's tracks is cut and saved here"
     fd, r = Path(faces_dir), SimpleNamespace(**row)
-    st_f = _state(fd, r.video, 'started')
-    st_f.parent.mkdir(parents=True, exist_ok=True); st_f.touch()
     out = row | dict(status='failed', n_frames=0, faces=0, crops=0, reused=0, detected=0, decode_s=0., detect_s=0., crop_s=0.)
     got = _read(r, p['n_frames'], p['every'])
-    if isinstance(got, Exception): _fail(fd, r, str(got)); st_f.unlink(); return out | dict(frames=_NO_FRAMES, idx=np.zeros(0, np.int64))
+    if isinstance(got, Exception): _fail(fd, r, str(got), p); return out | dict(frames=_NO_FRAMES, idx=np.zeros(0, np.int64))
     frames, idx, dt = got
     out.update(decode_s=dt, n_frames=len(idx))
     src = _source_tracks(fd, r, idx, frames.shape)
-    if src is None and not detect: st_f.unlink(); return out | dict(status='redo', decode_s=0., n_frames=0, frames=_NO_FRAMES, idx=idx)
+    if src is None and not detect: return out | dict(status='redo', decode_s=0., n_frames=0, frames=_NO_FRAMES, idx=idx)
     if src is None: return out | dict(status='detect', frames=frames, idx=idx)  # for the detector actors
     t = time.perf_counter()
     tracks, crops = video_faces(frames, idx, None, p, src)
     t1 = time.perf_counter()
-    out['status'], out['faces'], out['crops'] = _save_video(fd, r, frames.shape, idx, tracks, crops, p); st_f.unlink()
+    out['status'], out['faces'], out['crops'] = _save_video(fd, r, frames.shape, idx, tracks, crops, p)
     return out | dict(reused=1, detect_s=t1 - t, crop_s=time.perf_counter() - t1, frames=_NO_FRAMES, idx=idx)
 
 class FaceDetector:
@@ -96,7 +94,6 @@ class FaceDetector:
             tracks, crops = video_faces(frames, idx, self.det, self.p)
             t1 = time.perf_counter()
             row['status'], row['faces'], row['crops'] = _save_video(self.fd, r, frames.shape, idx, tracks, crops, self.p)
-            _state(self.fd, r.video, 'started').unlink()
             row.update(detected=1, detect_s=t1 - t, crop_s=time.perf_counter() - t1)
         return {k: [v] for k, v in row.items()}
 
