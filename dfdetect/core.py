@@ -92,9 +92,10 @@ def project_root(start:str|Path|None=None, # folder to search upwards from; defa
 def fig_dir(path:str|Path|None=None, # explicit folder for figures
             run_dir:str|Path|None=None, # run folder, used outside a checkout
            ) -> Path:
-    "Where figures go: `path`, else `$DFDETECT_FIGS`, else the checkout's `Imagens/`, else `<run_dir>/Imagens`"
+    "Where figures go: `path`, else `$DFDETECT_FIGS`, else the checkout's `Imagens/` (under a test: the cache's), else `<run_dir>/Imagens`"
     root = project_root()
-    p = Path(path or os.environ.get('DFDETECT_FIGS') or (root/'Imagens' if root else get_run_dir(run_dir)/'Imagens'))
+    ours = (cache_dir()/'test-figures' if os.environ.get('IN_TEST') else root/'Imagens') if root else None
+    p = Path(path or os.environ.get('DFDETECT_FIGS') or ours or get_run_dir(run_dir)/'Imagens')
     p.mkdir(parents=True, exist_ok=True)
     return p
 
