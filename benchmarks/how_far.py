@@ -18,7 +18,6 @@ from fastcore.script import call_parse
 
 @call_parse
 def main(run_dir:str='runs/realdata', # a run folder with faces/ and splits.parquet (configs/realdata.yaml's)
-         data_root:str=None, # the clips the run was made from (default ../shared/realdata)
          out:str=None, # where curves.csv goes (default RUN/how_far)
          modes:str='real,sbi,both', # sources of fakes compared (rgb input); '' for none
          input_modes:str='', # also: one fakes=real model per input mode here (luminance.INPUT_MODES, e.g. 'y,rgb+y')
@@ -44,8 +43,7 @@ def main(run_dir:str='runs/realdata', # a run folder with faces/ and splits.parq
     rd = Path(run_dir).resolve()
     if not (rd/'faces'/'index.parquet').exists() or not (rd/'splits.parquet').exists():
         raise SystemExit(f'{rd}: no faces/index.parquet or splits.parquet; run dfdetect-run --config configs/realdata.yaml first')
-    from dfdetect.core import realdata_root
-    crops = training_crops(rd, data_root or realdata_root())
+    crops = training_crops(rd)
     knobs = dict(arch=arch, img_size=img_size, epochs=epochs, freeze_epochs=1, max_per_video=max_per_video, bs=bs, lr=lr,
                  ps=0.25, seed=seed, num_workers=0)
     print(f'torch threads {torch.get_num_threads()}; {crops.video.nunique()} clips, {len(crops)} crops; knobs {knobs}')

@@ -20,7 +20,7 @@ def main(run_dir:str='runs/realdata', # the real-data run folder
     from dfdetect.core import load_table, get_run_dir
     from dfdetect.evaluate import compare, metrics_by, judged_videos, load_preds
     from dfdetect.models import load_model, predict_crops
-    from dfdetect.train import ensure_models
+    from dfdetect.ensure import ensure_models
     pd.set_option('display.width', 220)
     rd = Path(run_dir).resolve()
     videos, fails = load_table(rd/'videos.parquet'), load_table(rd/'faces'/'failures.parquet')

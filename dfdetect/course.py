@@ -536,7 +536,7 @@ def module_imports(root:str|Path|None=None, # the checkout
 
 # %% ../nbs/14_course.ipynb #c14shp04
 TRAINING = ('fastai', 'dfdetect.train', 'dfdetect.hparams', 'dfdetect.sbi', 'dfdetect.splits', 'dfdetect.curves',
-            'dfdetect.evaluate')  # what the production path (export, predict) must not load
+            'dfdetect.evaluate', 'dfdetect.ensure')  # what the production path (export, predict) must not load
 
 def loaded_modules(module:str, # the module to import, e.g. 'dfdetect.predict'
                    names=TRAINING, # the modules to look for

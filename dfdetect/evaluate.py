@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np, pandas as pd
 from fastcore.script import call_parse
 from .core import *
-from .data import read_manifest, index_videos
+from .data import read_manifest
 from .extract import extract_faces
 from .models import load_model, predict_crops
 from .metrics import fake_labels, video_metrics
@@ -19,7 +19,7 @@ from .aggregate import take_frames, track_scores, video_scores, _with_model
 
 # %% auto #0
 __all__ = ['metrics_by', 'compare', 'plot_report', 'plot_frames_curve', 'worst_videos', 'show_worst', 'load_preds',
-           'judged_videos', 'evaluate', 'report_figures', 'ood_check', 'ensure_preds', 'evaluate_cli']
+           'judged_videos', 'evaluate', 'report_figures', 'ood_check', 'evaluate_cli']
 
 # %% ../nbs/10a_evaluate.ipynb #13ef0f55
 def metrics_by(vs:pd.DataFrame, # video scores (model, strategy, video, label, prob, ...)
@@ -244,25 +244,6 @@ def ood_check(run_dir:str|Path|None=None, # the training run (models/*/full, fac
     mean_p = g.apply(lambda d: pd.Series(dict(p_real=d.prob[d.label == 'REAL'].mean(), p_fake=d.prob[d.label == 'FAKE'].mean(),
                                               no_face=int((d.status != 'ok').sum()))), include_groups=False).reset_index()
     return metrics_by(vs, 'dataset', eps).merge(mean_p, on=['model', 'dataset']), vs
-
-# %% ../nbs/10a_evaluate.ipynb #a14f8495
-def ensure_preds(run_dir:str|Path|None=None, # run folder
-                 part:str='test', # 'test' or 'cv'
-                 data_root:str|Path|None=None, # dataset root; None = the bundled sample
-                 device:str='auto', # training device
-                 train:bool=False, # index the videos and train the missing models first (`train.SAMPLE_TRAIN` knobs)
-                ) -> pd.DataFrame:
-    "The run's frame predictions; with `train`, index the videos and train the models first when missing"
-    rd = get_run_dir(run_dir)
-    if train:
-        from dfdetect.train import ensure_models, train_run, SAMPLE_TRAIN  # fastai and the training stack: only when asked to train
-        with file_lock(rd/'.videos.lock'):
-            if not rd.videos.exists():
-                index_videos(data_root, rd)
-        if part == 'test': ensure_models(rd, data_root, device=device)
-        elif not any((d/'preds_valid.parquet').exists() for d in rd.model_dirs('cv')):  # every fold of the sample knobs
-            train_run(dict(SAMPLE_TRAIN, run_dir=rd, data_root=data_root, device=device, final=False, folds=None))
-    return load_preds(rd, part)
 
 # %% ../nbs/10a_evaluate.ipynb #d20d4721
 @call_parse

@@ -18,8 +18,7 @@ from .tracks import dets_table, link_tracks, crop_face
 
 # %% auto #0
 __all__ = ['FACE_PARAMS', 'SAMPLE_PARAMS', 'INDEX_COLUMNS', 'crop_name', 'encode_image', 'write_image', 'plan_groups',
-           'face_params', 'shrink', 'make_detector', 'video_faces', 'save_crops', 'merge_faces', 'extract_faces',
-           'ensure_faces']
+           'face_params', 'shrink', 'make_detector', 'video_faces', 'save_crops', 'merge_faces', 'extract_faces']
 
 # %% ../nbs/05_extract.ipynb #091f7300
 def crop_name(label:str, # 'FAKE' or 'REAL'
@@ -354,21 +353,3 @@ def _summary_line(s:dict) -> str:
             f"{s['reused']} reused their original's boxes), {s['failed']} failed | {s['faces']} faces, {s['crops']} crops | "
             f"{s['frames']} frames in {s['seconds']:.1f} s = {s['frames_per_s']:.1f} frames/s (decode {s['decode_s']:.1f} s, "
             f"detect and cut {s['detect_s']:.1f} s, write {s['crop_s']:.1f} s)")
-
-# %% ../nbs/05_extract.ipynb #8991c9d5
-def ensure_faces(run_dir:str|Path|None=None, # run folder; None = the shared sample run
-                 data_root:str|Path|None=None, # dataset root; None = the bundled sample
-                 **kwargs, # passed to `extract_faces` when the index is missing
-                ) -> pd.DataFrame:
-    "The crop index `run_dir/faces/index.parquet` of every video of `data_root`, extracting what is missing first"
-    from dfdetect.data import read_videos
-    from dfdetect.sample import sample_root
-    rd = get_run_dir(run_dir)
-    want = set(read_videos(sample_root() if data_root is None else data_root).video)
-    def complete():  # every video of the dataset, and only those, is in the index or the failures
-        ok = rd.face_index.exists() and rd.face_failures.exists()
-        return ok and want == set(load_table(rd.face_index).video) | set(load_table(rd.face_failures).video)
-    if not complete():
-        with file_lock(rd/'.faces.lock'):
-            if not complete(): extract_faces(data_root, rd, **({'progress': False} | kwargs))
-    return load_table(rd.face_index)

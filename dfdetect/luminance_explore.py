@@ -378,7 +378,6 @@ def select_crops(index:pd.DataFrame, # a crop index (`run_dir/faces/index.parque
 
 # %% ../nbs/06a_luminance_explore.ipynb #a51d1cad
 def luminance_report(run_dir:str|Path|None=None, # run folder; None = the shared sample run
-                     data_root:str|Path|None=None, # dataset root, used when the crops must be extracted first
                      max_crops:int=400, # crops measured from the run (whole families, see `select_crops`)
                      pairs:bool=True, # also measure the FaceForensics++ same-scene pairs when the real clips are there
                      pair_frames:int=8, # frames per pair
@@ -389,9 +388,8 @@ def luminance_report(run_dir:str|Path|None=None, # run folder; None = the shared
                     ) -> dict:
     "Measure, compare and plot real against fake crops; write the stats, the summary and the figures; return them all"
     import matplotlib.pyplot as plt
-    from dfdetect.extract import ensure_faces
     run_dir = get_run_dir(run_dir)
-    index = ensure_faces(run_dir, data_root)
+    index = load_table(run_dir.face_index)
     sel = select_crops(index, max_crops, seed).reset_index(drop=True)
     cols = [c for c in ['crop', 'video', 'label', 'original', 'method', 'dataset', 'folder', 'frame', 'track'] if c in sel]
     name = '/'.join(map(str, sel.dataset.dropna().unique())) if 'dataset' in sel else 'run'
@@ -421,7 +419,6 @@ def luminance_report(run_dir:str|Path|None=None, # run folder; None = the shared
 @call_parse
 @cli_errors
 def luminance_cli(run_dir:str=None, # run folder; default the sample run in the cache
-                  data_root:str=None, # dataset root, used only when the crops must be extracted first
                   max_crops:int=400, # crops measured from the run
                   no_pairs:bool=False, # skip the FaceForensics++ same-scene pairs
                   pair_frames:int=8, # frames per pair
@@ -430,6 +427,6 @@ def luminance_cli(run_dir:str=None, # run folder; default the sample run in the 
                   seed:int=0, # seed of the crop selection
                  ):
     "Compare real and fake face crops in luminance and chroma; write luminance_stats.parquet, the summary and figures"
-    out = luminance_report(run_dir, data_root, max_crops, not no_pairs, pair_frames, pair_size, max_pairs=max_pairs, seed=seed)
+    out = luminance_report(run_dir, max_crops, not no_pairs, pair_frames, pair_size, max_pairs=max_pairs, seed=seed)
     print(out['text'])
     for p in out['figures'].values(): print(p)

@@ -25,18 +25,16 @@ from .metrics import METRICS, BinaryLoss, frame_metrics, fastai_metrics, fold_su
 # %% auto #0
 __all__ = ['RUN_KEYS', 'SAMPLE_TRAIN', 'training_crops', 'ModeNormalize', 'mode_tfms', 'loader_settings', 'make_dls',
            'make_learner', 'fit_model', 'sync_bn', 'distributed', 'train_model', 'collect_metrics', 'cv_summary',
-           'cross_validate', 'plot_cv', 'train_final', 'train_run', 'ensure_models', 'cli_params', 'train_cli']
+           'cross_validate', 'plot_cv', 'train_final', 'train_run', 'cli_params', 'train_cli']
 
 # %% ../nbs/08_train.ipynb #55d63cc1
 def training_crops(run_dir:str|Path|None=None, # run folder
-                   data_root:str|Path|None=None, # dataset root when faces must be extracted; None = the sample
                    n_folds:int=5, # folds, when the splits must be made
                   ) -> pd.DataFrame:
     "The crop index with each crop's `fold` (-1 = test) and absolute `path`"
-    from dfdetect.extract import ensure_faces
     from dfdetect.splits import split_run, add_folds
     rd = get_run_dir(run_dir); sp = rd.splits
-    idx = ensure_faces(rd, data_root)
+    idx = load_table(rd.face_index)  # made by the extraction stage
     stale = lambda: not sp.exists() or not set(idx.video) <= set(load_table(sp).video)
     if stale():
         with file_lock(rd/'.splits.lock'):
@@ -367,7 +365,7 @@ def train_final(crops:pd.DataFrame, # from `training_crops`
     return tm
 
 # %% ../nbs/08_train.ipynb #0a52ea8d
-RUN_KEYS = ('data_root', 'run_dir', 'device', 'archs', 'folds', 'final', 'force', 'n_folds', 'slow_cv')
+RUN_KEYS = ('run_dir', 'device', 'archs', 'folds', 'final', 'force', 'n_folds', 'slow_cv')
 
 def _split(params:dict, strict:bool=True, what:str='parameters') -> tuple[dict, list[TrainParams]]:
     "(the run keys of `params`, one `TrainParams` per model of its `archs`)"
@@ -384,7 +382,7 @@ def train_run(params:dict, # run keys (RUN_KEYS) and TrainParams knobs
     run, specs = _split(params, strict, what)
     check_device(run.get('device'))
     rd = get_run_dir(run.get('run_dir'))
-    crops = training_crops(rd, run.get('data_root'), run.get('n_folds') or 5)
+    crops = training_crops(rd, run.get('n_folds') or 5)
     dev, force = run.get('device') or 'auto', bool(run.get('force'))
     cv = cross_validate(crops, specs, rd, run.get('folds'), dev, force) if run.get('folds', None) != [] else pd.DataFrame()
     test = train_final(crops, specs, rd, dev, force) if run.get('final', True) else pd.DataFrame()
@@ -393,25 +391,6 @@ def train_run(params:dict, # run keys (RUN_KEYS) and TrainParams knobs
 # %% ../nbs/08_train.ipynb #f118a6ab
 SAMPLE_TRAIN = dict(archs=['tf_efficientnet_lite0', {'arch': 'resnet18', 'pretrained': False}], img_size=64, bs=32,
                     epochs=1, freeze_epochs=0, lr=2e-3, ps=0.25)  # the sample knobs: this notebook's defaults
-
-def _complete(d:Path) -> bool: return (d/'metrics.json').exists() and (d/'model.safetensors').exists()
-def _same_knobs(d:Path, hp:TrainParams) -> bool:  # which models a folder holds (not whether to resume: that is `_done`)
-    return (d/'metrics.json').exists() and json.loads((d/'metrics.json').read_text()).get('hparams') == json.loads(json.dumps(asdict(hp)))
-
-def ensure_models(run_dir:str|Path|None=None, # run folder
-                  data_root:str|Path|None=None, # dataset root, if faces must be extracted; None = the sample
-                  params:dict|None=None, # archs and knobs of the models; None = the run's models, else `SAMPLE_TRAIN`'s
-                  device:str='auto', # training device
-                 ) -> list[Path]:
-    "The final model folders (models/<name>/full) of `params`, training the missing ones first"
-    rd = get_run_dir(run_dir)
-    _, specs = _split(SAMPLE_TRAIN if params is None else params, strict=False)
-    dirs = [rd.model(h.name) for h in specs]
-    have = [d for d in rd.model_dirs('test') if _complete(d)]
-    if params is None and have and not any(_same_knobs(d, h) for d, h in zip(dirs, specs)): return have
-    todo = [asdict(h) for h, d in zip(specs, dirs) if not _complete(d)]
-    if todo: train_run(dict(run_dir=rd, data_root=data_root, device=device, archs=todo, folds=[], final=True))
-    return dirs
 
 # %% ../nbs/08_train.ipynb #9f95b25e
 def cli_params(config:str|None=None, # YAML file: run keys at the top level, knobs under `train:` (or at the top level)
@@ -439,7 +418,6 @@ def cli_params(config:str|None=None, # YAML file: run keys at the top level, kno
 @call_parse
 def train_cli(config:str=None, # YAML parameters (see configs/train_sample.yaml)
               run_dir:str=None, # run folder (default: the file's, else the sample run in the cache)
-              data_root:str=None, # dataset root, if faces must be extracted (default: the sample)
               archs:str=None, # comma-separated timm backbones (default: the file's)
               folds:str=None, # comma-separated folds to validate on; 'all' (default: all); 'none' = no CV
               final:bool=True, # train the final models on all non-test crops and score the test set
@@ -455,7 +433,7 @@ def train_cli(config:str=None, # YAML parameters (see configs/train_sample.yaml)
     try:
         try: fl = None if folds in (None, 'all') else [] if folds == 'none' else [int(k) for k in folds.split(',')]
         except ValueError: raise DFDetectError(f"--folds {folds!r}: expected comma-separated fold numbers, 'all' or 'none'") from None
-        p = cli_params(config, (set or '').split(), run_dir=run_dir, data_root=data_root, epochs=epochs,
+        p = cli_params(config, (set or '').split(), run_dir=run_dir, epochs=epochs,
                        img_size=img_size, bs=bs, device=device, archs=archs.split(',') if archs else None)
         if folds is not None: p['folds'] = fl
         if not final: p['final'] = False
