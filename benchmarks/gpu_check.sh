@@ -7,7 +7,7 @@
 #   env        the GPU, the driver, the versions, and the device dfdetect resolves to ('auto' must be cuda:0)
 #   notebooks  nbdev-test --flags cuda on the notebooks with `#| cuda` cells (MTCNN fp16 vs CPU, GPU shrink,
 #              fastai training at 224 px with AMP and channels-last, TorchScript/ONNX export on CUDA, prediction)
-#   train      dfdetect-train on CUDA ('auto'), one epoch of the sample (the path that crashed before issue 11)
+#   train      dfdetect-extract then dfdetect-train on CUDA ('auto'), one epoch of the sample (the path that crashed before issue 11)
 #   speed      benchmarks/gpu_speed.py: MTCNN frames/s, training and inference images/s, seconds per 1080p video
 set -u
 out=${1:?OUTDIR}; shift; mkdir -p "$out"; log=$out/gpu_check.log; : >"$log"
@@ -40,6 +40,7 @@ nbs() {  # one nbdev-test per notebook, all at once (nbdev-test's own workers ta
 }
 export out; export -f nbs
 step notebooks 300 bash -c nbs
-step train 150 python3 -m dfdetect.train --run-dir /tmp/gpu-train --epochs 1 --archs tf_efficientnet_lite0 --folds 0
+step train 150 bash -c 'python3 -m dfdetect.extract_ray --run-dir /tmp/gpu-train --quiet &&  # training reads the faces extraction made
+  python3 -m dfdetect.train --run-dir /tmp/gpu-train --epochs 1 --archs tf_efficientnet_lite0 --folds 0'
 step speed 240 python3 benchmarks/gpu_speed.py --device cuda --out "$out/gpu_speed.csv"
 grep -E '^=== |images/s|frames/s|s/video|Device|cuda:0|Tests|Success|failed|Error|error' "$log" | tail -n 80

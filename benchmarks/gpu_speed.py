@@ -64,6 +64,8 @@ def train_rates(dev, archs, n_train, bs, img_size, quick):
     from dfdetect.train import training_crops, make_dls, make_learner, _predict, loader_settings
     from dfdetect.models import build_model
     from PIL import Image
+    from dfdetect.ensure import ensure_faces
+    ensure_faces()  # the sample's faces, made if missing (training_crops reads them)
     crops = training_crops()
     base = crops[crops.fold != -1].copy()
     tmp = Path(tempfile.mkdtemp())  # the sample's crops are 128 px: decode 224 px JPEGs, as the DFDC run's loaders do
