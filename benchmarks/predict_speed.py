@@ -14,17 +14,24 @@ On a machine whose cores other processes also use, `--threads 1` is faster than 
 waiting for each other when one of them is descheduled.
 
 Before / after (when the 1080p clip is there; `--n_videos` copies of it through `predict_videos`, the way
-`dfdetect-predict FOLDER` runs, alternating the two modes `--rounds` times in this one command):
-  before: main at 2313bae: the classifier on PyTorch (safetensors), MTCNN with PyTorch's PReLU and max pooling;
-  after:  today's defaults: `predict.default_backend` (ONNX Runtime for a parity-checked export on the CPU),
-          MTCNN with `detect.prelu_cl` / `max_pool_cl` (same numbers, faster in channels-last memory).
-Both decode the next video in a thread while this one is detected and classified (`prefetch=1`), and skip unwanted
-non-reference frames. Per video: decode / detect / classify (each step's own seconds), total = wall time of the batch
-divided by the videos, and cpu = the process's CPU seconds per video (all threads), split into main_cpu (this thread:
-detection and classification) and other_cpu (the decoding threads); two_free_cores = max(main_cpu, other_cpu), what a
-video would cost if each side had a core of its own (a projection from CPU time: on a shared machine, wall ≈ cpu). The crops and tracks must be
-identical in both modes, and the probabilities within the export's tolerance with the same labels: checked, and the
-largest difference printed. The goal of issue 14: <= 2 s per 1080p video on 2 cores.
+`dfdetect-predict FOLDER` runs, alternating the modes `--rounds` times in this one command):
+  before:   main at 2313bae: the classifier on PyTorch (safetensors), MTCNN with PyTorch's PReLU and max pooling,
+            one worker: this thread detects and classifies while a thread decodes the next video (`prefetch=1`);
+  after1w:  today's code with one worker (`workers=1, prefetch=1`): `predict.default_backend` (ONNX Runtime for a
+            parity-checked export on the CPU), MTCNN with `detect.prelu_cl` / `max_pool_cl` (same numbers, faster);
+  after:    today's defaults: `workers=None`, i.e. `predict.video_workers` (2 with `--threads 1` on 2 free cores):
+            two threads each follow a whole video, decoding to decision.
+All skip unwanted non-reference frames. Per video: decode / detect / classify (each step's own seconds), total = wall
+time of the batch divided by the videos, and cpu = the process's CPU seconds per video (all threads), split into
+main_cpu (this thread) and other_cpu (the other threads); two_free_cores = what a video would cost with a free core for
+each busy thread (a projection from CPU time): max(main_cpu, other_cpu) with one worker (decoding on one side,
+detection and classification on the other), cpu/2 with two (balanced: each thread does whole videos). With one
+worker, the wall of a batch also holds the first video's decoding, which nothing hides: about (decode + n * rest)/n.
+The crops and tracks must be identical in every mode, and the probabilities within the export's tolerance with the
+same labels (bit-identical between the two `after` modes): checked, and the largest difference printed.
+The goal of issue 14: <= 2 s per 1080p video on 2 cores.
+The process keeps freed memory for reuse (`predict.reuse_freed_memory`), as `dfdetect-predict` does, in every mode;
+`--system_malloc` leaves glibc's defaults (a page fault per 4 KB of each large array, every video).
 """
 import argparse, functools, os, sys, tempfile, time
 from pathlib import Path
@@ -67,36 +74,44 @@ def before_after(clip, export, device, det, n_videos, rounds, kw):
     import dfdetect.predict as P, dfdetect.detect as D
     from dfdetect.export import load_predictor
     new_fwd = D.MTCNNNet.forward
-    modes = dict(before=(load_predictor(export, 'safetensors', device), mtcnn_forward_2313bae),
-                 after=(load_predictor(export, P.default_backend(export, device), device), new_fwd))
-    print('before:', modes['before'][0], '\nafter: ', modes['after'][0])
+    now = load_predictor(export, P.default_backend(export, device), device)
+    modes = dict(before=(load_predictor(export, 'safetensors', device), mtcnn_forward_2313bae, 1),
+                 after1w=(now, new_fwd, 1), after=(now, new_fwd, None))
+    print('before:', modes['before'][0], '\nafter: ', now, f'; workers by default: {P.video_workers(now)}')
     rows, res = [], {}
     try:
         for r in range(rounds):
-            for name, (pred, fwd) in modes.items():
+            for name, (pred, fwd, workers) in modes.items():
                 D.MTCNNNet.forward = fwd
+                w = P.video_workers(pred) if workers is None else workers
                 t, c, m = time.perf_counter(), time.process_time(), time.thread_time()
-                out = P.predict_videos([clip]*n_videos, pred, det, log=None, prefetch=1, **kw)
+                out = P.predict_videos([clip]*n_videos, pred, det, log=None, prefetch=1, workers=workers, **kw)
                 wall, cpu = (time.perf_counter() - t)/n_videos, (time.process_time() - c)/n_videos
-                main = (time.thread_time() - m)/n_videos  # this thread: detect + classify; the rest of the CPU: decoding threads
+                main = (time.thread_time() - m)/n_videos  # this thread (one worker: detect + classify); the rest: the other threads
                 res[name] = out
-                rows.append(dict(round=r, mode=name, **{k: float(np.mean([o[k] for o in out])) for k in ('decode_s', 'detect_s', 'classify_s')},
-                                 total_s=wall, cpu_s=cpu, main_cpu_s=main, other_cpu_s=cpu - main, two_free_cores_s=max(main, cpu - main)))
-                print(f"round {r} {name:>6}: {wall:.2f} s per video (decode {rows[-1]['decode_s']:.2f}, detect {rows[-1]['detect_s']:.2f}, "
-                      f"classify {rows[-1]['classify_s']:.2f}), CPU {cpu:.2f} s per video (main thread {main:.2f}, decoding threads "
-                      f"{cpu - main:.2f}); load {os.getloadavg()[0]:.1f}", flush=True)
+                rows.append(dict(round=r, mode=name, workers=w, **{k: float(np.mean([o[k] for o in out])) for k in ('decode_s', 'detect_s', 'classify_s')},
+                                 total_s=wall, cpu_s=cpu, main_cpu_s=main, other_cpu_s=cpu - main,
+                                 two_free_cores_s=max(main, cpu - main) if w == 1 else cpu/w))
+                print(f"round {r} {name:>7} ({w} worker{'s' if w > 1 else ''}): {wall:.2f} s per video (decode {rows[-1]['decode_s']:.2f}, "
+                      f"detect {rows[-1]['detect_s']:.2f}, classify {rows[-1]['classify_s']:.2f}), CPU {cpu:.2f} s per video (this thread "
+                      f"{main:.2f}, other threads {cpu - main:.2f}); load {os.getloadavg()[0]:.1f}", flush=True)
     finally: D.MTCNNNet.forward = new_fwd
     b, a = res['before'], res['after']
+    strip = lambda rs: [{k: v for k, v in r.items() if k not in ('decode_s', 'detect_s', 'classify_s', 'total_s')} for r in rs]
+    identical = strip(res['after1w']) == strip(a)  # the same code, one or two workers: not a bit may move
     boxes = lambda rs: [[{k: v for k, v in f.items() if k != 'prob'} for f in r['frames']] for r in rs]
     same_faces = boxes(b) == boxes(a) and [r['n_faces'] for r in b] == [r['n_faces'] for r in a]
     same_labels = [r['label'] for r in b] == [r['label'] for r in a]
     dp = max([abs(x['prob'] - y['prob']) for rb, ra in zip(b, a) for x, y in zip(rb['frames'], ra['frames'])] +
              [abs(rb['prob'] - ra['prob']) for rb, ra in zip(b, a)])
-    df = pd.DataFrame(rows).groupby('mode', sort=False)[['decode_s', 'detect_s', 'classify_s', 'total_s', 'cpu_s', 'main_cpu_s', 'other_cpu_s', 'two_free_cores_s']].median()
+    df = pd.DataFrame(rows).groupby('mode', sort=False)[['workers', 'decode_s', 'detect_s', 'classify_s', 'total_s', 'cpu_s', 'main_cpu_s', 'other_cpu_s', 'two_free_cores_s']].median()
     print(f'\n{clip.name}, {n_videos} videos x {rounds} rounds, medians per video (load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):')
     print(df.round(2).to_string())
     print(f"after/before: total {df.total_s['after']/df.total_s['before']:.2f}, CPU {df.cpu_s['after']/df.cpu_s['before']:.2f}; "
-          f"same faces (boxes, tracks): {same_faces}; same labels: {same_labels}; largest |dP| (frames, videos): {dp:.1e}")
+          f"after/after1w: total {df.total_s['after']/df.total_s['after1w']:.2f}; "
+          f"same faces (boxes, tracks): {same_faces}; same labels: {same_labels}; largest |dP| (frames, videos): {dp:.1e}; "
+          f"after1w and after identical: {identical}")
+    if not (same_faces and same_labels and identical): sys.exit('before/after: the results differ (see above)')
     return df
 
 def main():
@@ -109,7 +124,11 @@ def main():
     ap.add_argument('--detect_size', type=int, default=None); ap.add_argument('--out', default=None)
     ap.add_argument('--n_videos', type=int, default=4); ap.add_argument('--rounds', type=int, default=2)
     ap.add_argument('--before_after_only', action='store_true', help='only the before/after comparison on the 1080p clip')
+    ap.add_argument('--system_malloc', action='store_true', help="glibc's malloc defaults, not `reuse_freed_memory`")
     a = ap.parse_args()
+    if not a.system_malloc:
+        from dfdetect.predict import reuse_freed_memory
+        print('freed memory reused (reuse_freed_memory):', reuse_freed_memory())
     torch.set_num_threads(a.threads)
     import cv2; cv2.setNumThreads(a.threads)
     from dfdetect.core import realdata_root, get_device

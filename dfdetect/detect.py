@@ -220,7 +220,7 @@ def _refine(self:MTCNN, net, img, b, k, size):
     crops = torch.empty(len(b), 3, size, size, device=img.device)
     for i in range(0, n, step):
         m = (k >= i) & (k < i+step)
-        if m.any(): crops[m] = crop_boxes(img[i:i+step].contiguous().float(), b[m], k[m]-i, size)
+        if m.any(): crops[m] = crop_boxes(img[i:i+step].to(torch.float32, memory_format=torch.contiguous_format), b[m], k[m]-i, size)
     crops = crops.to(self.dtype).contiguous(memory_format=torch.channels_last)
     return [torch.cat(o) for o in zip(*[net(crops[i:i+self.chunk]) for i in range(0, len(b), self.chunk)])]
 
@@ -263,6 +263,9 @@ def detect(self:MTCNN, frames, # uint8 RGB frames: an array [N,H,W,3] or a list 
     if not isinstance(frames, (list, tuple)):
         a = np.asarray(frames)
         if a.ndim != 4: raise DFDetectError(f'frames of shape {a.shape}: expected uint8 [N,H,W,3] or a list of [H,W,3] images')
+        if a.dtype == np.uint8 and a.shape[3] == 3:  # one size: the batches are slices of the array, not copies
+            a = np.ascontiguousarray(a)
+            return [r for j in range(0, len(a), self.batch_size) for r in self._detect_batch(a[j:j+self.batch_size], max_size)]
         frames = list(a)
     groups = {}
     for i, f in enumerate(frames):

@@ -18,8 +18,8 @@ from .export import Predictor, load_predictor, default_model_dir
 
 # %% auto #0
 __all__ = ['FRAME_BUDGET', 'VIDEO_EXTS', 'COLUMNS', 'default_model', 'default_backend', 'stream_faces', 'decode_video',
-           'predict_video', 'plot_prediction', 'find_videos', 'detector_device', 'predict_videos', 'results_table',
-           'save_results', 'output_prefix', 'predict_folder']
+           'predict_video', 'plot_prediction', 'find_videos', 'detector_device', 'video_workers', 'predict_videos',
+           'reuse_freed_memory', 'results_table', 'save_results', 'output_prefix', 'predict_folder']
 
 # %% ../nbs/12_predict.ipynb #0e6e3c76
 def default_model(run_dir:str|Path|None=None, # the training run
@@ -200,30 +200,56 @@ def detector_device(predictor:Predictor) -> str:
     "MTCNN's device beside `predictor`: its torch device; 'auto' for ONNX, whose providers are not a torch device"
     return 'auto' if predictor.backend == 'onnx' else str(predictor.device)
 
+def video_workers(predictor:Predictor, # from `load_predictor`
+                 ) -> int:
+    "Videos `predict_videos` follows at once by default: 2 when MTCNN runs on the CPU with a free core per torch thread and video, else 1"
+    import torch
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
+    cpu = get_device(detector_device(predictor)).type == 'cpu'
+    return 2 if cpu and cores >= 2*torch.get_num_threads() else 1
+
 def predict_videos(paths:list, # video files
                    predictor:Predictor, # from `load_predictor`
                    detector=None, # an `MTCNN`; default one with the predictor's face settings
                    log=print, # called with one line per video (None: silent)
-                   prefetch:int=1, # videos decoded ahead, in threads, while one is detected and classified (0: none)
+                   prefetch:int=1, # with one worker: videos decoded ahead, in threads, while one is detected and classified (0: none)
                    on_result=None, # called with each video's result as soon as it is known (e.g. to save it)
+                   workers:int|None=None, # videos followed at once, each in its own thread from decoding to decision (None: `video_workers`)
                    **kwargs, # `predict_video` options: n_frames, strategy, threshold, default, jpeg, detect_size
                   ) -> list[dict]:
-    "`predict_video` on every path, decoding the next ones meanwhile; an unexpected error is recorded for its video and the others go on"
+    "`predict_video` on every path, in order, `workers` videos at a time (or decoding the next ones meanwhile); an unexpected error is recorded for its video and the others go on"
     if detector is None: detector = make_detector(predictor.face, detector_device(predictor))
+    workers = video_workers(predictor) if workers is None else workers
+    if workers < 1: raise DFDetectError(f'workers={workers}: must be at least 1')
     def decode(p):
         try: return decode_video(p, kwargs.get('n_frames', 32))
         except Exception as e: return e
-    out, reads = [], _prefetch(decode, paths, prefetch)
-    for p, got in zip(paths, reads):
+    def one(p, got=None):  # got: decoded ahead (or the exception decoding raised); None: decoded here
         try:
             if isinstance(got, Exception): raise got
-            r = predict_video(p, predictor, detector=detector, decoded=got, **kwargs)
-        except Exception as e: r = _result(p, kwargs.get('default', 0.5), f'{p}: {type(e).__name__}: {e}')
-        out.append(r)
-        if on_result is not None: on_result(r)
-        if log: log(f"{r['prob']:.4f}  {r['label']:<7}  {r['video']}" + (f"  [{r['error']}]" if r['error'] else ''))
-    reads.close()
+            return predict_video(p, predictor, detector=detector, decoded=got, **kwargs)
+        except Exception as e: return _result(p, kwargs.get('default', 0.5), f'{p}: {type(e).__name__}: {e}')
+    reads = _prefetch(one, paths, workers) if workers > 1 else _prefetch(decode, paths, prefetch)
+    out = []
+    try:
+        for p, got in zip(paths, reads):
+            r = got if workers > 1 else one(p, got)
+            out.append(r)
+            if on_result is not None: on_result(r)
+            if log: log(f"{r['prob']:.4f}  {r['label']:<7}  {r['video']}" + (f"  [{r['error']}]" if r['error'] else ''))
+    finally: reads.close()
     return out
+
+# %% ../nbs/12_predict.ipynb #reusemem2
+def reuse_freed_memory() -> bool:
+    "Let glibc's malloc keep freed memory for the next allocations of this process (no page faults per video); False where it cannot"
+    import ctypes, ctypes.util
+    try: libc = ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6')
+    except OSError: return False
+    if not hasattr(libc, 'gnu_get_libc_version') or not hasattr(libc, 'mallopt'): return False  # not glibc (musl, macOS)
+    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX = -1, -3, -8  # glibc's malloc.h
+    return all(libc.mallopt(k, v) == 1 for k, v in ((M_MMAP_THRESHOLD, 2**30), (M_TRIM_THRESHOLD, 2**31 - 1), (M_ARENA_MAX, 1)))
+
 
 # %% ../nbs/12_predict.ipynb #34a3dcd0
 COLUMNS = ['video', 'prob', 'label', 'n_faces', 'n_tracks', 'n_frames', 'error',
@@ -284,6 +310,7 @@ def predict_folder(paths:list, # video files (`find_videos`)
                   ) -> list[dict]:
     "Predict `paths` under a lock on `out`, resuming a killed run with the same settings; save the results as they come; return them"
     files = _outputs(out)
+    if engine is None: reuse_freed_memory()  # this process does the work: its freed memory serves the next video
     with run_lock(out.with_name(f'.{out.name}.lock'), f'--out {out}'):
         settings = dict(model=str(predictor.source), backend=predictor.backend, **kwargs)  # a resumed run must have used the same
         done = _resume(files['partial'], settings)

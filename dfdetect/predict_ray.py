@@ -94,7 +94,7 @@ def predict_cli(path:str, # a video file, or a folder searched recursively (.mp4
                 backend:str=None, # 'safetensors' or 'onnx' (default: `default_backend`, ONNX for an export on the CPU), or 'torch_export'
                 run_dir:str=None, # the training run whose model is the default ($DFDETECT_RUN_DIR, else <cache>/runs/sample)
                 detect_size:int=None, # longest side of the frames MTCNN sees (default: the training run's, 960)
-                engine:str='local', # 'local': this process, decoding the next video meanwhile; 'ray': Ray Data (`predict_videos_ray`)
+                engine:str='local', # 'local': this process (`predict_videos`, `video_workers` videos at a time); 'ray': Ray Data (`predict_videos_ray`)
                 address:str=None, # with --engine ray: the Ray cluster to join ('auto' or host:port); default a local Ray
                ):
     "Predict P(FAKE) of a video or of every video in a folder; print and save the results as they come (see 12_predict)"
