@@ -18,8 +18,8 @@ from .export import Predictor, load_predictor, default_model_dir
 
 # %% auto #0
 __all__ = ['FRAME_BUDGET', 'VIDEO_EXTS', 'COLUMNS', 'default_model', 'default_backend', 'stream_faces', 'decode_video',
-           'predict_video', 'plot_prediction', 'find_videos', 'detector_device', 'video_workers', 'predict_videos',
-           'reuse_freed_memory', 'results_table', 'save_results', 'output_prefix', 'predict_folder']
+           'predict_video', 'plot_prediction', 'find_videos', 'detector_device', 'video_workers', 'cpu_threads',
+           'predict_videos', 'reuse_freed_memory', 'results_table', 'save_results', 'output_prefix', 'predict_folder']
 
 # %% ../nbs/12_predict.ipynb #0e6e3c76
 def default_model(run_dir:str|Path|None=None, # the training run
@@ -207,6 +207,14 @@ def video_workers(predictor:Predictor, # from `load_predictor`
     cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
     cpu = get_device(detector_device(predictor)).type == 'cpu'
     return 2 if cpu and cores >= 2*torch.get_num_threads() else 1
+
+def cpu_threads(device:str='auto', # the device asked for
+               ) -> int:
+    "On the CPU, unless `OMP_NUM_THREADS` says otherwise: half the cores per torch (and ONNX Runtime) call, so two videos run at once; returns torch's threads"
+    import torch
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
+    if get_device(device).type == 'cpu' and not os.environ.get('OMP_NUM_THREADS'): torch.set_num_threads(max(1, cores//2))
+    return torch.get_num_threads()
 
 def predict_videos(paths:list, # video files
                    predictor:Predictor, # from `load_predictor`
