@@ -12,9 +12,9 @@ from typing import Callable
 import numpy as np, pandas as pd
 
 # %% auto #0
-__all__ = ['RUN_LAYOUT', 'DFDetectError', 'cache_dir', 'RunDir', 'get_run_dir', 'project_root', 'fig_dir', 'atomic_path',
-           'atomic_write_text', 'save_table', 'load_table', 'file_lock', 'make_once', 'run_lock', 'step_key',
-           'step_done', 'mark_done', 'safe_join', 'load_params', 'parse_set', 'usable_cpus', 'gpu_problem',
+__all__ = ['RUN_LAYOUT', 'DFDetectError', 'cache_dir', 'scratch_dir', 'RunDir', 'get_run_dir', 'project_root', 'fig_dir',
+           'atomic_path', 'atomic_write_text', 'save_table', 'load_table', 'file_lock', 'make_once', 'run_lock',
+           'step_key', 'step_done', 'mark_done', 'safe_join', 'load_params', 'parse_set', 'usable_cpus', 'gpu_problem',
            'check_device', 'get_device', 'device_summary', 'set_seed', 'save_fig', 'cli_errors', 'realdata_root',
            'parse_shard', 'take_shard', 'progress_lines', 'progress']
 
@@ -29,6 +29,16 @@ def cache_dir(path:str|Path|None=None, # explicit cache folder; wins over the en
     p = Path(path or os.environ.get('DFDETECT_CACHE') or Path.home()/'.cache'/'dfdetect').expanduser()
     p.mkdir(parents=True, exist_ok=True)
     return p
+
+# %% ../nbs/00_core.ipynb #209d68cd
+def scratch_dir(prefix:str='dfdetect-', # start of the folder's name
+               ) -> Path:
+    "A new empty temporary folder, removed with everything in it when this process ends"
+    import shutil, multiprocessing.util as mpu
+    d = Path(tempfile.mkdtemp(prefix=prefix))
+    # multiprocessing's exit hook runs both at interpreter exit and when a pool's worker process ends (atexit does not)
+    mpu.Finalize(None, shutil.rmtree, args=(str(d),), kwargs=dict(ignore_errors=True), exitpriority=0)
+    return d
 
 # %% ../nbs/00_core.ipynb #9a0d25fb
 RUN_LAYOUT = dict(  # every file and folder of a run folder, relative to it, by the stage that writes it
