@@ -19,8 +19,9 @@ The 1080p clip is made here from a video of the bundled sample (no research data
 decodes faster than camera footage of the same size; the decode numbers are a lower bound for real clips.
 """
 from __future__ import annotations
-import argparse, os, sys, tempfile, time
+import argparse, os, sys, time
 from pathlib import Path
+from dfdetect.core import scratch_dir
 import numpy as np, pandas as pd, torch
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -62,24 +63,24 @@ def train_rates(dev, archs, n_train, bs, img_size, quick):
     "Training (S) and inference (V) images/s of each arch through fastai's pipeline, and the model alone"
     from dfdetect.hparams import TrainParams
     from dfdetect.train import training_crops, make_dls, make_learner, _predict, loader_settings
-    from dfdetect.models import build_model
+    from dfdetect.models import build_model, package_weights
     from PIL import Image
     from dfdetect.ensure import ensure_faces
     ensure_faces()  # the sample's faces, made if missing (training_crops reads them)
     crops = training_crops()
     base = crops[crops.fold != -1].copy()
-    tmp = Path(tempfile.mkdtemp())  # the sample's crops are 128 px: decode 224 px JPEGs, as the DFDC run's loaders do
+    tmp = scratch_dir()  # the sample's crops are 128 px: decode 224 px JPEGs, as the DFDC run's loaders do
     for i, p in enumerate(base.path):
         Image.open(p).convert('RGB').resize((224, 224), Image.BICUBIC).save(tmp/f'{i}.jpg', quality=95)
     base['path'] = [str(tmp/f'{i}.jpg') for i in range(len(base))]
     trn = pd.concat([base] * max(1, -(-n_train // len(base))), ignore_index=True).iloc[:n_train]
     rows = []
     for arch in archs:
-        pre = arch in ('tf_efficientnet_lite0', 'efficientnet_lite0')  # ImageNet weights ship in a package; others: random (same speed)
+        pre = package_weights(arch) is not None  # ImageNet weights shipped in a package; others: random (same speed)
         hp = TrainParams.from_dict(dict(arch=arch, img_size=img_size, bs=bs, epochs=1, freeze_epochs=0, max_per_video=None,
                                         valid_max_per_video=None, pretrained=pre))
         dls = make_dls(trn, None, hp, dev)
-        learn = make_learner(dls, hp, tempfile.mkdtemp(), trn.label)
+        learn = make_learner(dls, hp, scratch_dir(), trn.label)
         if dev.type == 'cuda': torch.backends.cudnn.benchmark = True
         with learn.no_bar(), learn.no_logging():
             learn.fit(1, 1e-3)  # warm-up: workers, cuDNN autotuning
@@ -125,7 +126,7 @@ def predict_rates(clip, dev, n_videos, prefetch):
     "Seconds per 1080p video of `predict_videos` on `dev`: decode / detect / classify and wall time per video"
     from dfdetect.export import load_predictor
     from dfdetect.predict import make_detector, predict_videos
-    model = untrained_model('tf_efficientnet_lite0', 224, tempfile.mkdtemp())
+    model = untrained_model('tf_efficientnet_lite0', 224, scratch_dir())
     pred = load_predictor(model, 'safetensors', str(dev)); det = make_detector(pred.face, str(dev))
     predict_videos([clip], pred, det, log=None)  # warm-up
     rows = []
@@ -156,7 +157,7 @@ def main():
     if a.quick: a.n_train, a.bs, a.img_size, a.repeats, a.n_videos, a.archs = 64, 16, 64, 1, 2, a.archs.split(',')[0]
     print(f'{device_summary(dev)}; {usable_cpus()} CPU cores; torch {torch.__version__}', flush=True)
     skip = set(a.skip.split(','))
-    clip = make_clip(Path(tempfile.mkdtemp())/'hd.mp4', n=60 if a.quick else 300)
+    clip = make_clip(scratch_dir()/'hd.mp4', n=60 if a.quick else 300)
     rows = []
     if 'mtcnn' not in skip:
         rows += mtcnn_rate(clip, dev, a.repeats)

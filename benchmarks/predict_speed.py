@@ -33,8 +33,9 @@ The goal of issue 14: <= 2 s per 1080p video on 2 cores.
 The process keeps freed memory for reuse (`predict.reuse_freed_memory`), as `dfdetect-predict` does, in every mode;
 `--system_malloc` leaves glibc's defaults (a page fault per 4 KB of each large array, every video).
 """
-import argparse, functools, os, sys, tempfile, time
+import argparse, functools, os, sys, time
 from pathlib import Path
+from dfdetect.core import scratch_dir
 import numpy as np, pandas as pd, torch
 
 def realdata_clips(root):
@@ -55,8 +56,8 @@ def export_of(model):
 
 def untrained_model(arch, img_size, folder):
     "A model folder with an untrained classifier: the same compute as a trained one"
-    from dfdetect.models import build_model, model_config, save_model
-    pre = arch in ('tf_efficientnet_lite0', 'efficientnet_lite0')  # ImageNet weights ship in a package: no download
+    from dfdetect.models import build_model, model_config, save_model, package_weights
+    pre = package_weights(arch) is not None  # ImageNet weights shipped in a package: no download
     return save_model(build_model(arch, pretrained=pre), model_config(arch, 'rgb', img_size), Path(folder)/'bench_model')
 
 def mtcnn_forward_2313bae(self, x):
@@ -138,7 +139,7 @@ def main():
     from dfdetect.data import read_videos
     from dfdetect.video import video_info
     dev = get_device(a.device)
-    model = Path(a.model) if a.model else untrained_model(a.arch, a.img_size, tempfile.mkdtemp())
+    model = Path(a.model) if a.model else untrained_model(a.arch, a.img_size, scratch_dir())
     backend = a.backend or ('onnx' if model.suffix == '.onnx' else 'safetensors')
     if backend == 'onnx' and model.is_dir() and not (model/'model.onnx').exists():
         from dfdetect.export import export_model

@@ -18,7 +18,8 @@ from .tracks import dets_table, link_tracks, crop_face
 
 # %% auto #0
 __all__ = ['FACE_PARAMS', 'SAMPLE_PARAMS', 'INDEX_COLUMNS', 'crop_name', 'encode_image', 'write_image', 'plan_groups',
-           'face_params', 'shrink', 'make_detector', 'video_faces', 'save_crops', 'merge_faces', 'extract_faces']
+           'face_params', 'shrink', 'make_detector', 'video_faces', 'save_crops', 'merge_faces', 'extract_lock',
+           'extract_faces']
 
 # %% ../nbs/05_extract.ipynb #091f7300
 def crop_name(label:str, # 'FAKE' or 'REAL'
@@ -90,7 +91,7 @@ def _clean(faces_dir, rows:list):
         d = fd/r.label/r.video
         if d.is_dir(): shutil.rmtree(d)
         st = _state(fd, r.video, 'done.json')
-        for k in ('faces.parquet', 'fail.json', 'done.json', 'started'): _state(fd, r.video, k).unlink(missing_ok=True)
+        for k in ('faces.parquet', 'fail.json', 'done.json'): _state(fd, r.video, k).unlink(missing_ok=True)
         if st.parent not in dots: dots[st.parent] = [f for f in os.listdir(st.parent) if f.startswith('.')] if st.parent.is_dir() else []
         for f in dots[st.parent]:  # each parts folder is listed once: its temporary files, if any
             if f.startswith(f'.{Path(r.video).name}.'): (st.parent/f).unlink(missing_ok=True)
@@ -305,6 +306,12 @@ def _save_video(fd, r, shape, idx, tracks, crops, p:dict) -> tuple[str, int, int
     return 'done', int(tracks.track.nunique()), len(part)
 
 # %% ../nbs/05_extract.ipynb #31d70fdf
+def extract_lock(rd:RunDir, # the run folder
+                 wait:bool=False, # wait for the other extraction instead of refusing at once
+                ):
+    "The lock of `rd`'s extraction: one at a time per faces folder, whichever engine, command or notebook runs it"
+    return run_lock(rd.faces/'.extract.lock', f'run folder {rd}', wait=wait)
+
 def extract_faces(data_root:str|Path|pd.DataFrame|None=None, # dataset root (DFDC, FF++, Celeb-DF) or a videos table; None: the bundled sample
                   run_dir:str|Path|None=None, # where `faces/` goes
                   shard:str|None=None, # 'i/n': only the i-th of n shards of the original groups
@@ -319,7 +326,7 @@ def extract_faces(data_root:str|Path|pd.DataFrame|None=None, # dataset root (DFD
     if batch_size < 1: raise DFDetectError(f'batch_size={batch_size}: must be at least 1')
     if workers < 0: raise DFDetectError(f'workers={workers}: must be 0 (decode inline) or more')
     rd = get_run_dir(run_dir)
-    with run_lock(rd.faces/'.extract.lock', f'run folder {rd}', wait=True):  # dfdetect-extract refuses instead of waiting
+    with extract_lock(rd, wait=True):  # dfdetect-extract refuses instead of waiting
         return _extract_local(data_root, rd, shard, device, batch_size, workers, progress, detector, params)
 
 def _extract_local(data_root, run_dir, shard, device, batch_size, workers, progress, detector, params) -> dict:

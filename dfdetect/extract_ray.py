@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import numpy as np
 from .core import *
 from .data import read_videos
-from .extract import (extract_faces, make_detector, video_faces, merge_faces, FACE_PARAMS, _check_face_params, _plan_run,
+from .extract import (extract_faces, extract_lock, make_detector, video_faces, merge_faces, FACE_PARAMS, _check_face_params, _plan_run,
                               _save_video, _state, _is_done, _read, _source_tracks, _fail, _summary_line)
 
 # %% auto #0
@@ -209,7 +209,7 @@ def extract_cli(data_root:str=None, # dataset root (DFDC, FaceForensics++ or Cel
         if address and engine != 'ray': raise DFDetectError(f'--address {address!r}: only with --engine ray')
         kw = dict(address=address) if engine == 'ray' else dict(workers=workers)
         print(f'MTCNN on {device_summary(get_device(device))}')
-        with run_lock(rd.faces/'.extract.lock', f'run folder {rd}'):  # a second extraction on this folder: refused at once
+        with extract_lock(rd):  # a second extraction on this folder: refused at once
             s = run(data_root, rd, shard, device, batch_size, progress=not quiet, **kw, n_frames=n_frames, every=every,
                     max_size=max_size, thresholds=th, min_face_size=min_face_size, scale_factor=scale_factor,
                     iou_thr=iou_thr, min_prob=min_prob, min_rel_size=min_rel_size, margin=margin, size=size, ext=ext, quality=quality)

@@ -204,16 +204,14 @@ def video_workers(predictor:Predictor, # from `load_predictor`
                  ) -> int:
     "Videos `predict_videos` follows at once by default: 2 when MTCNN runs on the CPU with a free core per torch thread and video, else 1"
     import torch
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
     cpu = get_device(detector_device(predictor)).type == 'cpu'
-    return 2 if cpu and cores >= 2*torch.get_num_threads() else 1
+    return 2 if cpu and usable_cpus() >= 2*torch.get_num_threads() else 1
 
 def cpu_threads(device:str='auto', # the device asked for
                ) -> int:
     "On the CPU, unless `OMP_NUM_THREADS` says otherwise: half the cores per torch (and ONNX Runtime) call, so two videos run at once; returns torch's threads"
     import torch
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
-    if get_device(device).type == 'cpu' and not os.environ.get('OMP_NUM_THREADS'): torch.set_num_threads(max(1, cores//2))
+    if get_device(device).type == 'cpu' and not os.environ.get('OMP_NUM_THREADS'): torch.set_num_threads(max(1, usable_cpus()//2))
     return torch.get_num_threads()
 
 def predict_videos(paths:list, # video files
@@ -318,7 +316,6 @@ def predict_folder(paths:list, # video files (`find_videos`)
                   ) -> list[dict]:
     "Predict `paths` under a lock on `out`, resuming a killed run with the same settings; save the results as they come; return them"
     files = _outputs(out)
-    if engine is None: reuse_freed_memory()  # this process does the work: its freed memory serves the next video
     with run_lock(out.with_name(f'.{out.name}.lock'), f'--out {out}'):
         settings = dict(model=str(predictor.source), backend=predictor.backend, **kwargs)  # a resumed run must have used the same
         done = _resume(files['partial'], settings)

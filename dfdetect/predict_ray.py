@@ -16,7 +16,7 @@ from .extract_ray import ENGINES, ray_init, _import_ray, _decode_memory
 from .aggregate import get_strategy
 from .export import load_predictor, BACKENDS
 from .predict import (decode_video, predict_video, detector_device, default_model, default_backend, find_videos,
-                              output_prefix, predict_folder, cpu_threads, _result)
+                              output_prefix, predict_folder, cpu_threads, reuse_freed_memory, _result)
 
 # %% auto #0
 __all__ = ['VideoPredictor', 'predict_videos_ray', 'predict_cli']
@@ -108,7 +108,7 @@ def predict_cli(path:str, # a video file, or a folder searched recursively (.mp4
     if address and engine != 'ray': raise DFDetectError(f'--address {address!r}: only with --engine ray')
     o = output_prefix(out)
     paths = find_videos(path)
-    if engine == 'local': cpu_threads(device)  # before the model loads: ONNX Runtime takes torch's thread count
+    if engine == 'local': cpu_threads(device); reuse_freed_memory()  # this process does the work; threads before the model loads (ONNX Runtime takes torch's count)
     mp = Path(model) if model else default_model(run_dir)
     pred = load_predictor(mp, backend or default_backend(mp, device), device)
     def ray_engine(todo, pred, on_result=None, **kw):  # the actors load the model the command loaded

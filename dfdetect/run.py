@@ -11,7 +11,7 @@ from pathlib import Path
 from fastcore.script import call_parse
 from .core import (DFDetectError, load_params, project_root, cli_errors, get_run_dir,
                            parse_set, check_device, run_lock, step_done, mark_done)
-from .extract import FACE_PARAMS
+from .extract import FACE_PARAMS, extract_lock
 from .extract_ray import extract_engine
 
 # %% auto #0
@@ -179,7 +179,7 @@ def run_stage(name:str, # stage name
         fn, kw = call
         log(f'[{name}] {fn.__name__} with {kw}')
         rd = get_run_dir(kw['run_dir'])
-        with run_lock(rd.faces/'.extract.lock', f'run folder {rd}'): fn(**kw)
+        with extract_lock(rd): fn(**kw)
     nb_params = {k: v for k, v in sp.items() if not (name == 'extract' and k in ENGINE_KEYS)}
     log(f'[{name}] running {nb.name} with {nb_params}')
     from traitlets.config import Config
