@@ -6,7 +6,7 @@ Docs: https://dfdetect.github.io/dfdetect/data.html.md"""
 
 # %% ../nbs/04_data.ipynb #7bdb0c68
 from __future__ import annotations
-import os, re, json, warnings
+import os, re, json, warnings, contextlib
 from pathlib import Path
 import pandas as pd
 from fastcore.script import call_parse
@@ -14,9 +14,9 @@ from .core import *
 
 # %% auto #0
 __all__ = ['VIDEO_COLUMNS', 'LABELS', 'MISSING', 'CELEBDF_FOLDERS', 'READERS', 'videos_frame', 'unlisted_originals',
-           'check_missing', 'drop_absent', 'read_dfdc_metadata', 'read_dfdc', 'read_faceforensics', 'read_celebdf',
-           'manifest_file', 'read_manifest', 'identity_keys', 'identity_groups', 'read_realdata', 'detect_kind',
-           'read_videos', 'index_videos', 'plot_counts', 'index_cli']
+           'UnlistedOriginals', 'quiet_unlisted', 'check_missing', 'drop_absent', 'read_dfdc_metadata', 'read_dfdc',
+           'read_faceforensics', 'read_celebdf', 'manifest_file', 'read_manifest', 'identity_keys', 'identity_groups',
+           'read_realdata', 'detect_kind', 'read_videos', 'index_videos', 'plot_counts', 'index_cli']
 
 # %% ../nbs/04_data.ipynb #73d15cde
 VIDEO_COLUMNS = ['video', 'path', 'label', 'original', 'folder', 'dataset', 'method', 'split']
@@ -36,13 +36,23 @@ def unlisted_originals(df:pd.DataFrame, # a videos table
     return df[(df.label == 'FAKE') & df.original.notna() & ~df.original.isin(set(df.video))]
 
 # %% ../nbs/04_data.ipynb #cef25d86
+class UnlistedOriginals(UserWarning):
+    "FAKE videos name an original the data set does not hold: said once, when the data set is indexed (`index_videos`)"
+
+@contextlib.contextmanager
+def quiet_unlisted():
+    "A block in which `UnlistedOriginals` is not said again: a later stage re-reading a data set the data stage indexed"
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', UnlistedOriginals)
+        yield
+
 def _warn_unlisted(df, what, n_show=5):
     "Warn, naming `what`, when FAKE videos of `df` name an original that `df` does not hold"
     u = unlisted_originals(df)
     if len(u):
         ex = ', '.join(f'{v!r} -> {o!r}' for v, o in zip(u.video[:n_show], u.original[:n_show]))
         warnings.warn(f'{what}: {len(u)} FAKE video(s) name an original that is not listed: {ex}'
-                      + (', ...' if len(u) > n_show else ''), stacklevel=3)
+                      + (', ...' if len(u) > n_show else ''), UnlistedOriginals, stacklevel=3)
 
 # %% ../nbs/04_data.ipynb #23b18215
 def _load_json(path):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 from .core import *
 from .sample import sample_root
-from .data import read_videos, index_videos
+from .data import read_videos, index_videos, quiet_unlisted
 from .extract import extract_faces
 from .hparams import TrainParams
 from .train import SAMPLE_TRAIN, train_run, _split
@@ -28,7 +28,7 @@ def ensure_faces(run_dir:str|Path|None=None, # run folder; None = the shared sam
                 ) -> pd.DataFrame:
     "The crop index `run_dir/faces/index.parquet` of every video of `data_root`, extracting what is missing first"
     rd = get_run_dir(run_dir)
-    want = set(read_videos(sample_root() if data_root is None else data_root).video)
+    with quiet_unlisted(): want = set(read_videos(sample_root() if data_root is None else data_root).video)
     def complete():  # every video of the dataset, and only those, is in the index or the failures
         ok = rd.face_index.exists() and rd.face_failures.exists()
         return ok and want == set(load_table(rd.face_index).video) | set(load_table(rd.face_failures).video)

@@ -281,7 +281,7 @@ def merge_faces(run_dir:str|Path|None=None, # the run folder holding `faces/part
 # %% ../nbs/05_extract.ipynb #3a02c4ff
 def _plan_run(data_root, run_dir, shard:str|None, params:dict) -> tuple:
     "(videos table, faces folder, face parameters, plan, videos to do) of a run, after cleaning its unfinished videos"
-    from dfdetect.data import read_videos
+    from dfdetect.data import read_videos, quiet_unlisted
     parse_shard(shard)  # a bad --shard fails before anything is written
     if data_root is None:
         from dfdetect.sample import sample_root
@@ -289,7 +289,8 @@ def _plan_run(data_root, run_dir, shard:str|None, params:dict) -> tuple:
     if isinstance(data_root, pd.DataFrame):
         videos = data_root
         if miss := (set(INDEX_COLUMNS[1:7]) | {"path"}) - set(videos): raise DFDetectError(f'videos table: no column(s) {sorted(miss)}')
-    else: videos = read_videos(data_root)
+    else:
+        with quiet_unlisted(): videos = read_videos(data_root)  # a fake without its original is cropped on its own; indexing says so
     fd = get_run_dir(run_dir).faces
     p = face_params(fd, **params)
     plan = plan_groups(videos, shard)

@@ -15,8 +15,9 @@ from .extract import FACE_PARAMS, extract_lock
 from .extract_ray import extract_engine
 
 # %% auto #0
-__all__ = ['STAGES', 'ENGINE_KEYS', 'find_nbs', 'stage_params', 'declared_params', 'engine_call', 'apply_overrides',
-           'check_params', 'run_stage', 'run_chain', 'run_cli']
+__all__ = ['STAGES', 'CHAIN_FLAG', 'NEVER_FLAGS', 'LIBRARY_FLAGS', 'ENGINE_KEYS', 'find_nbs', 'chain_cells', 'stage_notebook',
+           'stage_params', 'declared_params', 'engine_call', 'apply_overrides', 'check_params', 'run_stage',
+           'run_chain', 'run_cli']
 
 # %% ../nbs/13_run.ipynb #0dc289b9
 STAGES = [('data', '04_data.ipynb'), ('extract', '05_extract.ipynb'), ('luminance', '06a_luminance_explore.ipynb'),
@@ -32,6 +33,41 @@ def find_nbs(nbs:str|Path|None=None, # folder of the stage notebooks; default th
     if p is None or not p.is_dir():
         raise DFDetectError(f'{p}: stage notebooks not found; run from a dfdetect checkout or pass --nbs')
     return p
+
+# %% ../nbs/13_run.ipynb #66b543aa
+CHAIN_FLAG = 'stage'  # the directive of the cells the chain runs: `#| stage`
+NEVER_FLAGS = ('slow', 'cuda')  # cells the chain never runs, even when marked `#| stage`
+LIBRARY_FLAGS = ('export', 'exports', 'exporti')  # the library's cells: definitions, run so the stage's names exist
+_CHAIN_SETUP = ("import warnings  # the chain's own cell: each warning as one line a user can read, no kernel file positions\n"
+                "warnings.formatwarning = lambda msg, cat, *a, **k: f'{cat.__name__}: {msg}\\n'\n"
+                "warnings.filterwarnings('ignore', 'IProgress not found')  # tqdm in a kernel without widgets: the chain's progress is lines")
+
+def chain_cells(nb:str|Path, # a stage notebook
+               ) -> list[int]:
+    "Indices of the cells of `nb` the chain runs: the library, the parameters cell, `#| stage` cells; never `#| slow` or `#| cuda`"
+    from fastcore.nbio import read_nb
+    def runs(c):
+        d = c.directives if c.cell_type == 'code' else {}
+        if not d.keys().isdisjoint(NEVER_FLAGS) or c.cell_type != 'code': return False
+        return CHAIN_FLAG in d or not d.keys().isdisjoint(LIBRARY_FLAGS) or 'parameters' in c.metadata.get('tags', [])
+    return [i for i, c in enumerate(read_nb(nb).cells) if runs(c)]
+
+def stage_notebook(nb:str|Path, # a stage notebook
+                   dest:str|Path, # where to write the notebook the chain executes
+                  ) -> list[int]:
+    "Write to `dest` the cells of `nb` the chain runs, after the chain's setup cell, each tagged with its index in `nb`"
+    import nbformat
+    keep = chain_cells(nb)
+    out = nbformat.read(str(nb), as_version=4)
+    cells = [nbformat.v4.new_code_cell(_CHAIN_SETUP, metadata={'tags': ['chain-setup']})]
+    for i in keep:
+        c = out.cells[i]
+        c.outputs, c.execution_count = [], None
+        c.metadata['dfdetect'] = {'cell': i}
+        cells.append(c)
+    out.cells = cells
+    nbformat.write(out, str(dest))
+    return keep
 
 # %% ../nbs/13_run.ipynb #6e51a5eb
 def stage_params(params:dict, # the whole parameters dictionary
@@ -158,6 +194,23 @@ class _Prefixed:
         if self.buf.strip(): self.out.write(f'{self.prefix}{self.buf}\n'); self.out.flush()
         self.buf = ''
 
+def _first_line(e:Exception) -> str:
+    "'Type: first line of the message' of a stage's error (papermill's, or one raised before a cell ran)"
+    ename, evalue = getattr(e, 'ename', None) or type(e).__name__, getattr(e, 'evalue', None)
+    msg = next((l.strip() for l in str(e if evalue is None else evalue).splitlines() if l.strip()), '(no message)')
+    return f'{ename}: {msg}'
+
+def _failed_cell(e:Exception, out_nb:Path, nb_name:str) -> str:
+    "' in cell N of NOTEBOOK (`its first line`)' for papermill's error `e`, found in the executed notebook; '' if none"
+    import nbformat
+    if getattr(e, 'exec_count', None) is None or not out_nb.exists(): return ''
+    try: cells = nbformat.read(str(out_nb), as_version=4).cells
+    except Exception: return ''
+    c = next((c for c in cells if c.cell_type == 'code' and c.get('execution_count') == e.exec_count), None)
+    if c is None or 'cell' not in c.metadata.get('dfdetect', {}): return ''
+    first = next((l.strip() for l in c.source.splitlines() if l.strip() and not l.startswith('#|')), '')
+    return f" in cell {c.metadata['dfdetect']['cell'] + 1} of {nb_name} (`{first[:80]}`)"
+
 def run_stage(name:str, # stage name
               nb:Path, # the stage notebook
               params:dict, # the whole parameters dictionary
@@ -167,11 +220,13 @@ def run_stage(name:str, # stage name
               log=print, # where progress lines go
               stream=sys.stdout, # where the stage's own output lines go, prefixed with its name (None: not shown)
              ) -> str:
-    "Run one stage notebook with papermill unless already done; 'done', 'ran', or raise naming the executed notebook"
+    "Run the cells of one stage notebook the chain runs (`stage_notebook`) with papermill unless already done; 'done', 'ran', or raise naming the cell"
     import papermill as pm
     sp = stage_params(params, name, set(declared_params(name, nb)))
     out_nb, marker = out_dir/nb.name, out_dir/f'{nb.stem}.done.json'
-    if not force and step_done(marker, sp, [out_nb]): return 'done'  # finished with these parameters (core.step_done)
+    if not force and step_done(marker, sp, [out_nb]):  # finished with these parameters (core.step_done)
+        log(f'[{name}] done before with these parameters: {out_nb}')
+        return 'done'
     marker.unlink(missing_ok=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
@@ -181,19 +236,23 @@ def run_stage(name:str, # stage name
         rd = get_run_dir(kw['run_dir'])
         with extract_lock(rd): fn(**kw)
     nb_params = {k: v for k, v in sp.items() if not (name == 'extract' and k in ENGINE_KEYS)}
-    log(f'[{name}] running {nb.name} with {nb_params}')
+    src = out_dir/f'.{nb.stem}.stage.ipynb'  # what papermill executes: the stage's cells only
+    keep = stage_notebook(nb, src)
+    log(f'[{name}] running {nb.name} ({len(keep)} cells) with {nb_params}')
     from traitlets.config import Config
     out = _Prefixed(stream, f'[{name}] ') if stream is not None else None
     env = os.environ.get('DFDETECT_PROGRESS')
     os.environ['DFDETECT_PROGRESS'] = 'lines'  # the kernel inherits it: progress as lines, see core.progress
-    try: pm.execute_notebook(str(nb), str(out_nb), parameters=nb_params, cwd=str(nb.parent), kernel_name=kernel,
+    try: pm.execute_notebook(str(src), str(out_nb), parameters=nb_params, cwd=str(nb.parent), kernel_name=kernel,
                              progress_bar=False, stdout_file=out, stderr_file=out, start_timeout=600,  # a busy machine starts kernels slowly
-                             config=Config({'KernelManager': {'transport': 'ipc'}}))
+                             config=Config({'KernelManager': {'transport': 'ipc'}}),
+                             extra_arguments=['--IPKernelApp.log_level=CRITICAL'])  # not the kernel's own log: jupyter_client interrupts
+                                                                                    # a kernel before shutting it down, and it may say so
     except Exception as e:
-        msg = str(e).strip().splitlines()
-        raise DFDetectError(f"stage '{name}' failed: {msg[-1] if msg else type(e).__name__}\n"
+        raise DFDetectError(f"stage '{name}' failed{_failed_cell(e, out_nb, nb.name)}: {_first_line(e)}\n"
                             f"  the executed notebook with the traceback: {out_nb}") from None
     finally:
+        src.unlink(missing_ok=True)
         if out is not None: out.flush()
         if env is None: os.environ.pop('DFDETECT_PROGRESS', None)
         else: os.environ['DFDETECT_PROGRESS'] = env

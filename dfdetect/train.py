@@ -138,6 +138,16 @@ def make_learner(dls, # from `make_dls`
 def _rank(): return int(os.environ.get('RANK', 0))
 def _world(): return int(os.environ.get('WORLD_SIZE', 1))
 
+@contextlib.contextmanager
+def _epoch_lines(learn):
+    "No bar, and one line per epoch naming its numbers (fastai's recorder would print a bare list): `dfdetect-run`'s log"
+    def line(vals): print(' | '.join(f'{n} {v:.4g}' if isinstance(v, float) else f'{n} {v}'
+                                     for n, v in zip(learn.recorder.metric_names, vals) if v is not None))
+    old, learn.logger = learn.logger, line
+    try:
+        with learn.no_bar(): yield
+    finally: learn.logger = old
+
 def fit_model(learn, # from `make_learner`
               hp:TrainParams, # the knobs
               cbs:list|None=None, # callbacks of the main (unfrozen) phase: early stopping, best model...
@@ -153,7 +163,7 @@ def fit_model(learn, # from `make_learner`
         elif hp.policy == 'flat_cos': learn.fit_flat_cos(n, lr, **kw)
         else: learn.fit(n, lr, wd=hp.wd, cbs=cbs)
     log = lambda f: [CSVLogger(f)] if _rank() == 0 else []  # under DDP one process writes the history
-    with learn.no_bar() if progress_lines() else contextlib.nullcontext():  # under dfdetect-run: one line per epoch
+    with _epoch_lines(learn) if progress_lines() else contextlib.nullcontext():  # under dfdetect-run: one line per epoch
         if hp.freeze_epochs: _fit(hp.freeze_epochs, lr, log('history_frozen.csv'))
         learn.unfreeze()
         if hp.epochs: _fit(hp.epochs, slice(lr / hp.lr_mult, lr), log('history.csv') + list(cbs or []))
@@ -365,7 +375,7 @@ def train_final(crops:pd.DataFrame, # from `training_crops`
     return tm
 
 # %% ../nbs/08_train.ipynb #0a52ea8d
-RUN_KEYS = ('run_dir', 'device', 'archs', 'folds', 'final', 'force', 'n_folds', 'slow_cv')
+RUN_KEYS = ('run_dir', 'device', 'archs', 'folds', 'final', 'force', 'n_folds')
 
 def _split(params:dict, strict:bool=True, what:str='parameters') -> tuple[dict, list[TrainParams]]:
     "(the run keys of `params`, one `TrainParams` per model of its `archs`)"
