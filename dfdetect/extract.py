@@ -288,7 +288,7 @@ def _plan_run(data_root, run_dir, shard:str|None, params:dict) -> tuple:
     from dfdetect.data import read_videos
     from dfdetect.core import _HELD
     if (get_run_dir(run_dir).faces/'.extract.lock').resolve() not in _HELD:  # it removes what a running extraction writes
-        raise DFDetectError(f'{run_dir}: an extraction is planned only under its `extract_lock`')
+        raise DFDetectError(f'{get_run_dir(run_dir)}: an extraction is planned only under its `extract_lock`')
     parse_shard(shard)  # a bad --shard fails before anything is written
     if data_root is None:
         from dfdetect.sample import sample_root
@@ -386,6 +386,7 @@ def face_diff(got:pd.DataFrame, # faces: a face index, or the tracks of `video_f
     d = dict(box=far(got[box].values, ref[box].values), prob=far(got.prob, ref.prob),
              lm=far(np.stack(got.lm), np.stack(ref.lm)) if len(got) else 0.)
     if got_crops is None: return d
+    if not len(got): return d | dict(window_px=0., crops_moved=0, crops_differ=0)
     pix = lambda c, t: c if isinstance(c, np.ndarray) else np.stack([np.asarray(Image.open(Path(c)/n).convert('RGB')) for n in t.crop])
     win = lambda t: np.array([square_box(b, margin) for b in t[box].values]).reshape(-1, 4)
     wg, wr = win(got), win(ref)
