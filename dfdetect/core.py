@@ -13,10 +13,11 @@ import numpy as np, pandas as pd
 
 # %% auto #0
 __all__ = ['RUN_LAYOUT', 'DFDetectError', 'cache_dir', 'scratch_dir', 'RunDir', 'get_run_dir', 'project_root', 'fig_dir',
-           'atomic_path', 'atomic_write_text', 'save_table', 'load_table', 'file_lock', 'make_once', 'run_lock',
-           'step_key', 'step_done', 'mark_done', 'safe_join', 'load_params', 'parse_set', 'usable_cpus', 'gpu_problem',
-           'check_device', 'get_device', 'device_summary', 'set_seed', 'save_fig', 'cli_errors', 'realdata_root',
-           'parse_shard', 'take_shard', 'progress_lines', 'progress']
+           'atomic_tmp', 'atomic_target', 'remove_atomic_tmps', 'atomic_path', 'atomic_write_text', 'save_table',
+           'load_table', 'file_lock', 'make_once', 'run_lock', 'step_key', 'step_done', 'mark_done', 'safe_join',
+           'load_params', 'parse_set', 'usable_cpus', 'gpu_problem', 'check_device', 'get_device', 'device_summary',
+           'set_seed', 'save_fig', 'cli_errors', 'realdata_root', 'parse_shard', 'take_shard', 'progress_lines',
+           'progress']
 
 # %% ../nbs/00_core.ipynb #6e940918
 class DFDetectError(Exception):
@@ -113,15 +114,40 @@ def fig_dir(path:str|Path|None=None, # explicit folder for figures
 def _umask():
     m = os.umask(0); os.umask(m); return m
 
+_ATOMIC_TMP = re.compile(r'\.(.+)\.[a-z0-9_]{8}\.tmp(\.[^.]*)?')  # mkstemp's 8 random characters
+
+def atomic_tmp(path:str|Path, # the final file name
+              ) -> Path:
+    "A new empty temporary file next to `path`, `.<stem>.<8 random>.tmp<suffix>`, for a writer that renames or links it to `path`"
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f'.{path.stem}.', suffix=f'.tmp{path.suffix}', dir=path.parent)
+    os.close(fd)
+    return Path(tmp)
+
+def atomic_target(name:str|Path, # a file name (or path)
+                 ) -> str|None:
+    "The file name that `name`, a temporary of `atomic_tmp`, was to become; None when `name` is not one"
+    m = _ATOMIC_TMP.fullmatch(Path(name).name)
+    return None if m is None else m[1] + (m[2] or '')
+
+def remove_atomic_tmps(folder:str|Path, # the folder to clean (not its subfolders)
+                       which:Callable|None=None, # keep a temporary unless `which(target name)` is true; None: remove every one
+                      ) -> list[Path]:
+    "Remove the temporaries that killed writers left in `folder` (only while no writer can be at work there); return them"
+    folder, gone = Path(folder), []
+    if not folder.is_dir(): return gone
+    for f in os.listdir(folder):
+        t = atomic_target(f)
+        if t is not None and (which is None or which(t)): (folder/f).unlink(missing_ok=True); gone.append(folder/f)
+    return gone
+
 @contextlib.contextmanager
 def atomic_path(path:str|Path, # the final file name
                ):
     "Yield a temporary path next to `path`; on success rename it to `path`, on error remove it"
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f'.{path.stem}.', suffix=f'.tmp{path.suffix}', dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp)
+    tmp = atomic_tmp(path)
     try:
         yield tmp
         if tmp.exists(): os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode

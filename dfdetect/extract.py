@@ -14,12 +14,12 @@ from PIL import Image
 from .core import *
 from .core import progress as _progress  # extract_faces has a `progress` argument
 from .video import read_frames
-from .tracks import dets_table, link_tracks, crop_face
+from .tracks import dets_table, link_tracks, crop_face, square_box
 
 # %% auto #0
 __all__ = ['FACE_PARAMS', 'SAMPLE_PARAMS', 'INDEX_COLUMNS', 'crop_name', 'encode_image', 'write_image', 'plan_groups',
            'face_params', 'shrink', 'make_detector', 'video_faces', 'save_crops', 'merge_faces', 'extract_lock',
-           'extract_faces']
+           'extract_faces', 'face_diff']
 
 # %% ../nbs/05_extract.ipynb #091f7300
 def crop_name(label:str, # 'FAKE' or 'REAL'
@@ -52,11 +52,9 @@ def write_image(img:np.ndarray, # uint8 RGB [H,W,3]
     if overwrite:
         with atomic_path(path) as tmp: tmp.write_bytes(data)
         return path
-    import tempfile
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f'.{path.stem}.', suffix=f'.tmp{path.suffix}', dir=path.parent)
+    tmp = atomic_tmp(path)  # named as atomic_path names its temporaries, so a resume knows a leftover
     try:
-        with os.fdopen(fd, 'wb') as f: f.write(data)
+        tmp.write_bytes(data)
         os.chmod(tmp, 0o644)
         os.link(tmp, path)  # atomic, and fails when the name exists: a complete file or none, never a replaced one
     except FileExistsError: raise DFDetectError(f'{path}: exists already; a crop is never overwritten') from None
@@ -83,18 +81,23 @@ def _mark_done(faces_dir, video:str, p:dict, out:Path):
     "Write the marker of `video`, last, after its output `out` (its part or failure record)"
     mark_done(_state(faces_dir, video, 'done.json'), _video_key(p, video), output=out.name)
 
+_KINDS = ('faces.parquet', 'fail.json', 'done.json')
+
 def _clean(faces_dir, rows:list):
-    "Remove what a run left of the unfinished videos `rows`: crop folder, part, failure record, marker, temporary files"
+    "Remove what a run left of the unfinished videos `rows`: crop folder (with any temporary crop), part, failure record, marker"
     import shutil
-    fd, dots = Path(faces_dir), {}
+    fd = Path(faces_dir)
     for r in rows:
         d = fd/r.label/r.video
         if d.is_dir(): shutil.rmtree(d)
-        st = _state(fd, r.video, 'done.json')
-        for k in ('faces.parquet', 'fail.json', 'done.json'): _state(fd, r.video, k).unlink(missing_ok=True)
-        if st.parent not in dots: dots[st.parent] = [f for f in os.listdir(st.parent) if f.startswith('.')] if st.parent.is_dir() else []
-        for f in dots[st.parent]:  # each parts folder is listed once: its temporary files, if any
-            if f.startswith(f'.{Path(r.video).name}.'): (st.parent/f).unlink(missing_ok=True)
+        for k in _KINDS: _state(fd, r.video, k).unlink(missing_ok=True)
+
+def _clean_tmps(faces_dir, rows:list):
+    "Remove the temporaries that writers killed mid-write left of the parts, failure records and markers of `rows`' videos"
+    by_dir = collections.defaultdict(set)
+    for r in rows: by_dir[_state(faces_dir, r.video, 'done.json').parent].add(Path(r.video).name)
+    for d, names in by_dir.items():  # each parts folder is listed once
+        remove_atomic_tmps(d, lambda t, names=names: any(t.endswith(f'.{k}') and t[:-len(k) - 1] in names for k in _KINDS))
 
 # %% ../nbs/05_extract.ipynb #86ac8245
 def plan_groups(videos:pd.DataFrame, # the videos table
@@ -139,6 +142,7 @@ def face_params(faces_dir:str|Path, # run_dir/faces
     if bad: raise DFDetectError(f'unknown face extraction parameter(s) {sorted(bad)}; expected some of {list(FACE_PARAMS)}')
     f = Path(faces_dir)/'params.json'
     with file_lock(Path(faces_dir)/'.params.lock'):
+        remove_atomic_tmps(f.parent, lambda t: t == f.name)  # left by a kill inside the write below
         saved = json.loads(f.read_text()) if f.exists() else None
         p = FACE_PARAMS | (_LEGACY | saved if saved else {}) | {k: v for k, v in params.items() if v is not None}
         _check_face_params(p)  # a bad value fails here: nothing saved, no video marked failed
@@ -266,7 +270,7 @@ def merge_faces(run_dir:str|Path|None=None, # the run folder holding `faces/part
     keep = (lambda f, kind: True) if videos is None else (
         lambda f, kind, vs=set(videos): f.relative_to(fd/'parts').as_posix()[:-len(kind) - 1] in vs)
     with file_lock(fd/'.merge.lock'):
-        for p in [*fd.glob('.index.*'), *fd.glob('.failures.*')]: p.unlink(missing_ok=True)  # left by a killed merge
+        remove_atomic_tmps(fd, lambda t: t in (rd.face_index.name, rd.face_failures.name))  # left by a killed merge
         files = sorted(str(f) for f in (fd/'parts').rglob('*.faces.parquet') if keep(f, 'faces.parquet'))
         idx = ds.dataset(files, format='parquet').to_table().to_pandas() if files else pd.DataFrame(columns=INDEX_COLUMNS)
         idx = idx[INDEX_COLUMNS].sort_values(['video', 'track', 'frame'], ignore_index=True)
@@ -282,6 +286,9 @@ def merge_faces(run_dir:str|Path|None=None, # the run folder holding `faces/part
 def _plan_run(data_root, run_dir, shard:str|None, params:dict) -> tuple:
     "(videos table, faces folder, face parameters, plan, videos to do) of a run, after cleaning its unfinished videos"
     from dfdetect.data import read_videos, quiet_unlisted
+    from dfdetect.core import _HELD
+    if (get_run_dir(run_dir).faces/'.extract.lock').resolve() not in _HELD:  # it removes what a running extraction writes
+        raise DFDetectError(f'{get_run_dir(run_dir)}: an extraction is planned only under its `extract_lock`')
     parse_shard(shard)  # a bad --shard fails before anything is written
     if data_root is None:
         from dfdetect.sample import sample_root
@@ -296,6 +303,9 @@ def _plan_run(data_root, run_dir, shard:str|None, params:dict) -> tuple:
     plan = plan_groups(videos, shard)
     todo = [r for r in plan.itertuples() if not _is_done(fd, r.video, p)]
     _clean(fd, todo)  # whatever a killed run left of them
+    # and the temporaries of a write a kill cut short, of every video of the shard: a kill inside a marker's write
+    # leaves a finished video (a whole part) and the marker's temporary. Safe under the lock: no writer is at work here
+    _clean_tmps(fd, plan.itertuples())
     for r in plan.itertuples(): _state(fd, r.video, 'started').unlink(missing_ok=True)  # left by runs before markers
     return videos, fd, p, plan, todo
 
@@ -361,3 +371,27 @@ def _summary_line(s:dict) -> str:
             f"{s['reused']} reused their original's boxes), {s['failed']} failed | {s['faces']} faces, {s['crops']} crops | "
             f"{s['frames']} frames in {s['seconds']:.1f} s = {s['frames_per_s']:.1f} frames/s (decode {s['decode_s']:.1f} s, "
             f"detect and cut {s['detect_s']:.1f} s, write {s['crop_s']:.1f} s)")
+
+# %% ../nbs/05_extract.ipynb #2edaf180
+def face_diff(got:pd.DataFrame, # faces: a face index, or the tracks of `video_faces` (frame, track, x1,y1,x2,y2, prob, lm)
+              ref:pd.DataFrame, # the faces `got` should be: `got`'s columns (and `crop` when its crops are a folder)
+              got_crops=None, # `got`'s crops: the faces folder holding `got.crop`, or an array [n,size,size,3]; None: not compared
+              ref_crops=None, # `ref`'s crops, the same way
+              margin:float=0.3, # the margin the crops were cut with (`FACE_PARAMS`)
+             ) -> dict:
+    "The largest differences of `got` from `ref`, which must list the same faces: AssertionError when any other column differs"
+    box, fl = ['x1', 'y1', 'x2', 'y2'], ['x1', 'y1', 'x2', 'y2', 'prob', 'lm']
+    got, ref = got.reset_index(drop=True), ref.reset_index(drop=True)
+    pd.testing.assert_frame_equal(got.drop(columns=fl), ref[got.columns].drop(columns=fl), check_dtype=False)  # exactly: which faces
+    far = lambda a, b: float(np.abs(np.asarray(a, float) - np.asarray(b, float)).max(initial=0))
+    d = dict(box=far(got[box].values, ref[box].values), prob=far(got.prob, ref.prob),
+             lm=far(np.stack(got.lm), np.stack(ref.lm)) if len(got) else 0.)
+    if got_crops is None: return d
+    if not len(got): return d | dict(window_px=0., crops_moved=0, crops_differ=0)
+    pix = lambda c, t: c if isinstance(c, np.ndarray) else np.stack([np.asarray(Image.open(Path(c)/n).convert('RGB')) for n in t.crop])
+    win = lambda t: np.array([square_box(b, margin) for b in t[box].values]).reshape(-1, 4)
+    wg, wr = win(got), win(ref)
+    moved = (wg != wr).any(1)
+    a, b = pix(got_crops, got), pix(ref_crops, ref)
+    return d | dict(window_px=far(wg, wr), crops_moved=int(moved.sum()),
+                    crops_differ=int((a[~moved] != b[~moved]).reshape((~moved).sum(), -1).any(1).sum()))

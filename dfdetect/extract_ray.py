@@ -117,40 +117,41 @@ def extract_faces_ray(data_root:str|Path|None=None, # dataset root (DFDC, FF++, 
     from fastprogress.fastprogress import progress_bar
     _import_ray()  # without Ray, fail before anything is done
     if device not in ('auto', 'cpu') and not str(device).startswith('cuda'): raise DFDetectError(f"device {device!r}: expected 'auto', 'cpu' or 'cuda'")
-    videos, fd, p, plan, todo = _plan_run(data_root, run_dir, shard, params)
-    keys = ['done', 'failed', 'detected', 'reused', 'faces', 'crops', 'n_frames', 'decode_s', 'detect_s', 'crop_s']
-    st, t0 = dict.fromkeys(keys, 0), time.perf_counter()
-    if todo:
-        ray = ray_init(address, num_cpus)
-        res = ray.cluster_resources()
-        gpu = str(device).startswith('cuda') or (device == 'auto' and res.get('GPU', 0) > 0)
-        if gpu and not res.get('GPU'): raise DFDetectError(f'device {device!r}: the Ray cluster has no GPU')
-        n_act = actors or (int(res['GPU']) if gpu else max(1, int(res.get('CPU', 2))//2))
-        def run(rows, detect):  # decode tasks, then (detect) the detector actors; the rows of the videos, as they end
-            ds = ray.data.from_items(_rows(rows), override_num_blocks=len(rows))
-            # the memory a decode task asks for also keeps Ray Data from fusing decoding into the actors (other resources)
-            ds = ds.map(_decode_task, fn_kwargs=dict(faces_dir=str(fd), p=p, detect=detect), num_cpus=1, memory=_decode_memory(p['n_frames'] or 32))
-            if detect:
-                ds = ds.map_batches(FaceDetector, batch_size=1, num_cpus=1, num_gpus=1 if gpu else 0,
-                                    compute=ray.data.ActorPoolStrategy(size=n_act, max_tasks_in_flight_per_actor=2),
-                                    fn_constructor_kwargs=dict(faces_dir=str(fd), p=p, device='cuda' if gpu else 'cpu', batch_size=batch_size))
-            it = ds.iter_rows()
-            yield from (progress_bar(it, total=len(rows)) if progress else it)
-        by_key = {r.video: r for r in todo}
-        heads, redo = [r for r in todo if r.group == r.video], []
-        fakes = [r for r in todo if r.group != r.video]
-        # originals first, with MTCNN; then the fakes, cut at their original's boxes in the decode tasks alone; then,
-        # with MTCNN again, the few fakes whose original gave no boxes to reuse (failed, other frames or size)
-        for rows, detect in ((heads, True), (fakes, False), (redo, True)):
-            if not rows: continue
-            for r in run(rows, detect):
-                if r['status'] == 'redo': redo.append(by_key[r['video']]); continue
-                for k in keys: st[k] += r['status'] == k if k in ('done', 'failed') else r[k]
-    st['seconds'] = time.perf_counter() - t0
-    st['frames'] = st.pop('n_frames')
-    st['frames_per_s'] = st['frames']/max(st['seconds'], 1e-9)
-    merge_faces(fd.parent, videos.video)
-    return dict(videos=len(plan), skipped=len(plan) - len(todo)) | st
+    with extract_lock(get_run_dir(run_dir), wait=True):  # as extract_faces: one extraction per folder (dfdetect-extract refuses)
+        videos, fd, p, plan, todo = _plan_run(data_root, run_dir, shard, params)
+        keys = ['done', 'failed', 'detected', 'reused', 'faces', 'crops', 'n_frames', 'decode_s', 'detect_s', 'crop_s']
+        st, t0 = dict.fromkeys(keys, 0), time.perf_counter()
+        if todo:
+            ray = ray_init(address, num_cpus)
+            res = ray.cluster_resources()
+            gpu = str(device).startswith('cuda') or (device == 'auto' and res.get('GPU', 0) > 0)
+            if gpu and not res.get('GPU'): raise DFDetectError(f'device {device!r}: the Ray cluster has no GPU')
+            n_act = actors or (int(res['GPU']) if gpu else max(1, int(res.get('CPU', 2))//2))
+            def run(rows, detect):  # decode tasks, then (detect) the detector actors; the rows of the videos, as they end
+                ds = ray.data.from_items(_rows(rows), override_num_blocks=len(rows))
+                # the memory a decode task asks for also keeps Ray Data from fusing decoding into the actors (other resources)
+                ds = ds.map(_decode_task, fn_kwargs=dict(faces_dir=str(fd), p=p, detect=detect), num_cpus=1, memory=_decode_memory(p['n_frames'] or 32))
+                if detect:
+                    ds = ds.map_batches(FaceDetector, batch_size=1, num_cpus=1, num_gpus=1 if gpu else 0,
+                                        compute=ray.data.ActorPoolStrategy(size=n_act, max_tasks_in_flight_per_actor=2),
+                                        fn_constructor_kwargs=dict(faces_dir=str(fd), p=p, device='cuda' if gpu else 'cpu', batch_size=batch_size))
+                it = ds.iter_rows()
+                yield from (progress_bar(it, total=len(rows)) if progress else it)
+            by_key = {r.video: r for r in todo}
+            heads, redo = [r for r in todo if r.group == r.video], []
+            fakes = [r for r in todo if r.group != r.video]
+            # originals first, with MTCNN; then the fakes, cut at their original's boxes in the decode tasks alone; then,
+            # with MTCNN again, the few fakes whose original gave no boxes to reuse (failed, other frames or size)
+            for rows, detect in ((heads, True), (fakes, False), (redo, True)):
+                if not rows: continue
+                for r in run(rows, detect):
+                    if r['status'] == 'redo': redo.append(by_key[r['video']]); continue
+                    for k in keys: st[k] += r['status'] == k if k in ('done', 'failed') else r[k]
+        st['seconds'] = time.perf_counter() - t0
+        st['frames'] = st.pop('n_frames')
+        st['frames_per_s'] = st['frames']/max(st['seconds'], 1e-9)
+        merge_faces(fd.parent, videos.video)
+        return dict(videos=len(plan), skipped=len(plan) - len(todo)) | st
 
 # %% ../nbs/05b_extract_ray.ipynb #73605b9a
 ENGINES = ('local', 'ray')
