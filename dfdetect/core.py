@@ -14,10 +14,10 @@ import numpy as np, pandas as pd
 # %% auto #0
 __all__ = ['RUN_LAYOUT', 'DFDetectError', 'cache_dir', 'scratch_dir', 'RunDir', 'get_run_dir', 'project_root', 'fig_dir',
            'atomic_tmp', 'atomic_target', 'remove_atomic_tmps', 'atomic_path', 'atomic_write_text', 'save_table',
-           'load_table', 'file_lock', 'make_once', 'run_lock', 'step_key', 'step_done', 'mark_done', 'safe_join',
-           'load_params', 'parse_set', 'usable_cpus', 'gpu_problem', 'check_device', 'get_device', 'device_summary',
-           'set_seed', 'save_fig', 'cli_errors', 'realdata_root', 'parse_shard', 'take_shard', 'progress_lines',
-           'progress']
+           'load_table', 'file_lock', 'make_once', 'run_lock', 'holds_lock', 'step_key', 'step_done', 'mark_done',
+           'safe_join', 'load_params', 'parse_set', 'usable_cpus', 'gpu_problem', 'check_device', 'get_device',
+           'device_summary', 'set_seed', 'save_fig', 'cli_errors', 'realdata_root', 'parse_shard', 'take_shard',
+           'progress_lines', 'progress']
 
 # %% ../nbs/00_core.ipynb #6e940918
 class DFDetectError(Exception):
@@ -232,6 +232,11 @@ def run_lock(path:str|Path, # the lock file (created if missing; it records the 
             f.seek(0); f.truncate(); f.write(str(os.getpid())); f.flush()
             yield path
         finally: _HELD.discard(path); fcntl.flock(f, fcntl.LOCK_UN)
+
+def holds_lock(path:str|Path, # a lock file of `run_lock`
+              ) -> bool:
+    "Whether this process holds the run lock `path` (a step that must run under it can check)"
+    return Path(path).resolve() in _HELD
 
 # %% ../nbs/00_core.ipynb #4eb25333
 def step_key(key:dict, # what the step's result depends on: parameters, inputs or their hashes (values JSON or `str`-able)

@@ -94,10 +94,10 @@ def _clean(faces_dir, rows:list):
 
 def _clean_tmps(faces_dir, rows:list):
     "Remove the temporaries that writers killed mid-write left of the parts, failure records and markers of `rows`' videos"
-    by_dir = collections.defaultdict(set)
-    for r in rows: by_dir[_state(faces_dir, r.video, 'done.json').parent].add(Path(r.video).name)
-    for d, names in by_dir.items():  # each parts folder is listed once
-        remove_atomic_tmps(d, lambda t, names=names: any(t.endswith(f'.{k}') and t[:-len(k) - 1] in names for k in _KINDS))
+    targets = collections.defaultdict(set)  # parts folder -> the state files' names whose temporaries go
+    for r in rows:
+        for k in _KINDS: f = _state(faces_dir, r.video, k); targets[f.parent].add(f.name)
+    for d, names in targets.items(): remove_atomic_tmps(d, names.__contains__)  # each parts folder is listed once
 
 # %% ../nbs/05_extract.ipynb #86ac8245
 def plan_groups(videos:pd.DataFrame, # the videos table
@@ -286,8 +286,7 @@ def merge_faces(run_dir:str|Path|None=None, # the run folder holding `faces/part
 def _plan_run(data_root, run_dir, shard:str|None, params:dict) -> tuple:
     "(videos table, faces folder, face parameters, plan, videos to do) of a run, after cleaning its unfinished videos"
     from dfdetect.data import read_videos, quiet_unlisted
-    from dfdetect.core import _HELD
-    if (get_run_dir(run_dir).faces/'.extract.lock').resolve() not in _HELD:  # it removes what a running extraction writes
+    if not holds_lock(get_run_dir(run_dir).faces/'.extract.lock'):  # it removes what a running extraction writes
         raise DFDetectError(f'{get_run_dir(run_dir)}: an extraction is planned only under its `extract_lock`')
     parse_shard(shard)  # a bad --shard fails before anything is written
     if data_root is None:
