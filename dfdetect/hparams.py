@@ -30,6 +30,8 @@ class TrainParams:
     download:bool=False # let timm download weights missing from the cache
     input_mode:str='rgb' # see `luminance.INPUT_MODES`
     fakes:str='real' # training fakes: 'real' (the data set's), 'sbi' (self-blends of its real crops, `dfdetect.sbi`) or 'both'
+    sbi_aug:bool=True # fakes sbi/both: the SBI paper's after-blend augmentations (`sbi.sbi_augment`: RGB shift, brightness/contrast, JPEG quality 40-100), one draw per real and its blend
+    sam_rho:float=0. # sharpness-aware minimisation's radius (the SBI paper trains with SAM, 0.05); 0 = plain optimizer steps
     img_size:int=224 # crops are squished to img_size x img_size
     bs:int=64 # batch size
     epochs:int=5 # epochs with the whole network trainable

@@ -12,7 +12,7 @@ from .core import DFDetectError
 
 # %% auto #0
 __all__ = ['METRICS', 'fake_labels', 'log_loss', 'roc_auc', 'accuracy', 'eer', 'frame_metrics', 'fastai_metrics', 'fold_summary',
-           'video_metrics', 'BinaryLoss']
+           'video_metrics', 'effective_groups', 'group_bootstrap', 'interval_words', 'BinaryLoss']
 
 # %% ../nbs/07c_metrics.ipynb #bc432205
 def fake_labels(label, # labels: 'FAKE'/'REAL' (any case) or numbers, > 0.5 = FAKE
@@ -100,6 +100,51 @@ def video_metrics(y, # labels: 1/'FAKE' or 0/'REAL'
     return dict(n=len(y), n_fake=int(y.sum()), log_loss=log_loss(y, p, eps), roc_auc=roc_auc(y, p),
                 accuracy=accuracy(y, p, threshold), precision=float(skm.precision_score(**pr)), recall=float(skm.recall_score(**pr)),
                 eer=eer(y, p))
+
+# %% ../nbs/07c_metrics.ipynb #dabf41ad
+def effective_groups(groups, # the group of each item (a clip's identity group)
+                    ) -> float:
+    "Kish's effective number of groups, (sum n_g)^2 / sum n_g^2: the number of groups when they are equally large"
+    n = pd.Series(np.asarray(groups)).value_counts().to_numpy(float)
+    return float(n.sum()**2/(n**2).sum()) if len(n) else 0.
+
+def group_bootstrap(y, # labels: 1/'FAKE' or 0/'REAL', one per clip
+                    p, # predicted P(FAKE), one per clip
+                    groups, # the identity group of each clip: what is resampled
+                    metric=None, # f(y, p) -> float; default `roc_auc`
+                    n_boot:int=2000, # resamples
+                    seed:int=0, # random seed
+                    ci:float=0.95, # interval coverage
+                    p2=None, # a second model's P(FAKE) on the same clips: the interval is of metric(p) - metric(p2)
+                   ) -> dict:
+    "A metric with a percentile interval from resampling whole groups (or the paired difference of two models)"
+    metric = metric or roc_auc
+    y, p, g = fake_labels(y), np.asarray(p, float), pd.Series(np.asarray(groups)).astype(str).to_numpy()
+    if not len(y) == len(p) == len(g): raise DFDetectError(f'group_bootstrap: {len(y)} labels, {len(p)} scores, {len(g)} groups')
+    q = None if p2 is None else np.asarray(p2, float)
+    f = (lambda i: metric(y[i], p[i])) if q is None else (lambda i: metric(y[i], p[i]) - metric(y[i], q[i]))
+    codes, uniq = pd.factorize(g)
+    members = [np.flatnonzero(codes == k) for k in range(len(uniq))]
+    out = dict(value=f(np.arange(len(y))), lo=np.nan, hi=np.nan, n=len(y), n_fake=int(y.sum()), n_groups=len(uniq),
+               n_eff_fake=effective_groups(g[y == 1]), n_eff_real=effective_groups(g[y == 0]), n_boot=0)
+    if np.isnan(out['value']): return out
+    rng, vals = np.random.default_rng(seed), []
+    for _ in range(n_boot):
+        i = np.concatenate([members[k] for k in rng.integers(0, len(members), len(members))])
+        if 0 < y[i].sum() < len(i): vals.append(f(i))   # a resample with one class has no AUC: skipped, counted
+    vals = np.asarray(vals, float)
+    if len(vals): out['lo'], out['hi'] = (float(v) for v in np.nanquantile(vals, [(1 - ci)/2, (1 + ci)/2]))
+    out['n_boot'] = int(np.isfinite(vals).sum())
+    return out
+
+def interval_words(lo:float, # the interval's lower end
+                   hi:float, # its upper end
+                   null:float=0.5, # chance: 0.5 for an AUC, 0 for a paired difference
+                  ) -> str:
+    "What an interval says against `null`: 'above chance', 'an inversion (below chance)' or 'includes chance'"
+    if np.isnan(lo) or np.isnan(hi): return 'no interval (one class only)'
+    if null == 0: return 'the first is better' if lo > 0 else 'the second is better' if hi < 0 else 'no difference can be called'
+    return 'above chance' if lo > null else 'an inversion (below chance)' if hi < null else 'includes chance'
 
 # %% ../nbs/07c_metrics.ipynb #ea5a837c
 class BinaryLoss(nn.Module):

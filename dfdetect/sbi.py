@@ -12,7 +12,7 @@ from .tracks import square_box
 from .sample import face_mask
 
 # %% auto #0
-__all__ = ['FAKES', 'crop_landmarks', 'sbi_blend', 'training_table', 'SBIReader', 'sbi_epoch_cb']
+__all__ = ['FAKES', 'crop_landmarks', 'sbi_blend', 'training_table', 'paired_order', 'sbi_augment', 'SBIReader', 'sbi_epoch_cb']
 
 # %% ../nbs/07a_sbi.ipynb #04a531a6
 def crop_landmarks(index:pd.DataFrame, # crop index rows: x1, y1, x2, y2 and `lm` (10 numbers, x,y of 5 points)
@@ -77,9 +77,9 @@ FAKES = ('real', 'sbi', 'both')
 def training_table(train:pd.DataFrame, # training crops: path, label, video (and `lm_crop` for sbi/both)
                    fakes:str='real', # 'real', 'sbi' or 'both'
                   ) -> pd.DataFrame:
-    "The rows to train on for `fakes`, a boolean `sbi` marking the self-blends, and `row` (their seed)"
+    "The rows to train on for `fakes`: `sbi` marks the self-blends, `row` seeds them, `pair` is shared by a real and its blend"
     if fakes not in FAKES: raise DFDetectError(f'fakes={fakes!r}: expected one of {FAKES}')
-    train = train.assign(sbi=False, row=np.arange(len(train)))
+    train = train.assign(sbi=False, row=np.arange(len(train)), pair=np.arange(len(train)))
     if fakes == 'real': return train.reset_index(drop=True)
     if 'lm_crop' not in train.columns: raise DFDetectError(f"fakes={fakes!r} needs the crops' landmarks (column lm_crop; see sbi.crop_landmarks)")
     real = train[train.label == 'REAL']
@@ -87,18 +87,63 @@ def training_table(train:pd.DataFrame, # training crops: path, label, video (and
     keep = train if fakes == 'both' else real
     return pd.concat([keep, real.assign(sbi=True, label='FAKE')], ignore_index=True).assign(row=lambda d: np.arange(len(d)))
 
+# %% ../nbs/07a_sbi.ipynb #2790162f
+def paired_order(pair, # each row's unit: a real and its blend share one (`training_table`'s `pair`)
+                 rng:np.random.Generator, # the epoch's randomness
+                 wgts=None, # a sampling weight per row: units drawn with replacement by their summed weight
+                ) -> np.ndarray:
+    "One epoch's row order: units shuffled (or drawn by weight), each real beside its blend, pairs at even positions"
+    codes = pd.factorize(np.asarray(pair))[0]
+    n = len(codes)
+    if not n: return np.zeros(0, int)
+    order = np.argsort(codes, kind='stable')
+    units = np.split(order, np.flatnonzero(np.diff(codes[order])) + 1)
+    w = None if wgts is None else np.bincount(codes, weights=np.asarray(wgts, float))
+    out, have = [], 0
+    while have < n:
+        pick = rng.permutation(len(units)) if w is None else rng.choice(len(units), len(units), p=w/w.sum())
+        drawn = [units[k] for k in pick]
+        singles = np.concatenate([u for u in drawn if len(u) == 1] or [np.zeros(0, int)])
+        packed = [u for u in drawn if len(u) > 1] + [singles[i:i + 2] for i in range(0, len(singles), 2)]
+        packed = [packed[k] for k in rng.permutation(len(packed))]
+        packed.sort(key=lambda u: len(u) % 2)                  # an odd unit (one single left) goes last
+        out.append(np.concatenate(packed)); have += len(out[-1])
+    return np.concatenate(out)[:n]
+
+# %% ../nbs/07a_sbi.ipynb #759cc268
+def sbi_augment(img:np.ndarray, # RGB uint8 image [H,W,3]
+                rng:np.random.Generator, # the draw (the same seed for a real and its blend)
+                quality:tuple=(40, 100), # JPEG quality range
+               ) -> np.ndarray:
+    "The SBI paper's after-blend augmentations: RGB shift (p 0.3), brightness and contrast (p 0.3), JPEG (p 0.5)"
+    u, shift = rng.random(3), rng.uniform(-20, 20, 3)
+    alpha, beta, q = 1 + rng.uniform(-0.3, 0.3), rng.uniform(-0.3, 0.3)*255, int(rng.integers(quality[0], quality[1] + 1))
+    x = img.astype(np.float32)
+    if u[0] < 0.3: x = x + shift
+    if u[1] < 0.3: x = x*alpha + beta
+    x = np.clip(x.round(), 0, 255).astype(np.uint8)
+    if u[2] < 0.5:
+        ok, buf = cv2.imencode('.jpg', cv2.cvtColor(x, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, q])
+        x = cv2.cvtColor(cv2.imdecode(buf, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    return x
+
 # %% ../nbs/07a_sbi.ipynb #b3377f77
 class SBIReader:
-    "fastai `get_x`: the crop at `path`, self-blended when the row's `sbi` is set (seeded by seed, epoch, row)"
-    def __init__(self, seed:int=0): self.seed, self.epoch = seed, 0
+    "fastai `get_x`: the crop at `path`, self-blended when the row's `sbi` is set, then augmented as its pair when `aug`"
+    def __init__(self, seed:int=0, # blends and augmentations are seeded by (seed, epoch, row or pair)
+                 aug:bool=False, # `sbi_augment` every row with a `pair` >= 0 (training rows), one draw per pair
+                ): self.seed, self.epoch, self.aug = seed, 0, aug
     def __call__(self, r):
         from fastai.vision.all import PILImage
         img = PILImage.create(r['path'])
-        if not r.get('sbi', False): return img
+        pair = int(r.get('pair', -1)) if self.aug else -1
+        if not r.get('sbi', False) and pair < 0: return img
         a = np.asarray(img.convert('RGB'))
-        lm = np.asarray(r['lm_crop'], np.float32).reshape(5, 2)*(a.shape[1], a.shape[0])
-        rng = np.random.default_rng([self.seed, self.epoch, int(r['row'])])
-        return PILImage.create(sbi_blend(a, lm, rng)[0])
+        if r.get('sbi', False):
+            lm = np.asarray(r['lm_crop'], np.float32).reshape(5, 2)*(a.shape[1], a.shape[0])
+            a = sbi_blend(a, lm, np.random.default_rng([self.seed, self.epoch, int(r['row'])]))[0]
+        if pair >= 0: a = sbi_augment(a, np.random.default_rng([self.seed, self.epoch, pair, 1]))
+        return PILImage.create(a)
 
 def sbi_epoch_cb(reader:SBIReader, # the reader of the training data loader
                 ):

@@ -19,12 +19,12 @@ __all__ = ['video_table', 'video_groups', 'make_splits', 'check_splits', 'add_fo
 # %% ../nbs/07_splits.ipynb #171cec96
 def video_table(df:pd.DataFrame, # crops or videos: at least `video` and `label`
                ) -> pd.DataFrame:
-    "One row per video (`video`, `label`, `original`, `folder`), sorted by video"
+    "One row per video (`video`, `label`, `original`, `folder`, `dataset`: those present), sorted by video"
     miss = {'video', 'label'} - set(df.columns)
     if miss: raise DFDetectError(f'splits need the columns video and label; the table lacks {sorted(miss)}')
     n = df.groupby('video').label.nunique()
     if (n > 1).any(): raise DFDetectError(f'video {n.index[n > 1][0]!r} has crops with different labels')
-    cols = [c for c in ['video', 'label', 'original', 'folder'] if c in df.columns]
+    cols = [c for c in ['video', 'label', 'original', 'folder', 'dataset'] if c in df.columns]
     v = df[cols].drop_duplicates('video').sort_values('video', ignore_index=True)
     bad = v[~v.label.isin(['FAKE', 'REAL'])]
     if len(bad): raise DFDetectError(f'video {bad.video.iloc[0]!r} has label {bad.label.iloc[0]!r} (expected FAKE or REAL)')
@@ -63,12 +63,14 @@ def make_splits(df:pd.DataFrame, # crops or videos: `video`, `label`, `original`
                 test_frac:float=0.2, # about this share of the groups is held out as the test set; 0 for none
                 group_by:str='original', # 'original', 'folder' or 'video'
                 seed:int=0, # random seed
+                test_datasets:list|None=None, # data sets held out whole as the test set (needs a `dataset` column); None: `test_frac` of the groups
                ) -> pd.DataFrame:
     "Grouped, stratified test set (fold -1) and `n_folds` folds (0..n_folds-1): one row per video"
     if n_folds < 2: raise DFDetectError(f'n_folds={n_folds}: cross-validation needs at least 2 folds')
     if not 0 <= test_frac < 1: raise DFDetectError(f'test_frac={test_frac}: expected 0 <= test_frac < 1')
     v = video_table(df)
     v['group'] = video_groups(v, group_by)
+    if test_datasets: return _dataset_splits(v, list(test_datasets), n_folds, seed)
     n_test = max(2, round(1/test_frac)) if test_frac > 0 else 0
     n_groups = v.group.nunique()
     if n_groups < n_folds + (n_test > 0) or n_groups < n_test:
@@ -77,19 +79,39 @@ def make_splits(df:pd.DataFrame, # crops or videos: `video`, `label`, `original`
     v['fold'] = -1
     rest = np.ones(len(v), bool)
     if n_test:
-        tf = _group_folds(v.label.values, v.group.values, n_test, seed)
-        rest = tf != v.group.groupby(tf).nunique().idxmin()    # the test set: the fold with the fewest groups
+        has_fake = v.group.isin(set(v.group[v.label == 'FAKE'])).to_numpy(int)
+        tf = _group_folds(has_fake, v.group.values, n_test, seed)  # groups with fakes spread evenly over the draws
+        fake_groups = pd.Series(v.group.values[has_fake == 1]).groupby(tf[has_fake == 1]).nunique().reindex(range(n_test), fill_value=0)
+        n_in = v.group.groupby(tf).nunique().reindex(range(n_test), fill_value=0)
+        fits = [k for k in range(n_test) if n_groups - n_in[k] >= n_folds] or [int(n_in.idxmin())]  # leave groups for the folds
+        rest = tf != max(fits, key=lambda k: (fake_groups[k], -n_in[k]))  # the test set: fakes of the most groups
         if v.group[rest].nunique() < n_folds:
             raise DFDetectError(f'{n_groups} groups: after holding out a test set of {v.group[~rest].nunique()}, '
                                 f'{v.group[rest].nunique()} remain for {n_folds} folds; lower n_folds or test_frac')
     v.loc[rest, 'fold'] = _group_folds(v.label.values[rest], v.group.values[rest], n_folds, seed)
     empty = set(range(n_folds)) - set(v.fold)
     if empty: raise DFDetectError(f'fold {min(empty)} got no video: {n_groups} groups are too few for {n_folds} folds')
+    return _checked_folds(v, n_groups)
+
+def _checked_folds(v, n_groups):
+    "The splits' columns of `v`, warning about a fold or test set with one label"
     for k, f in v.groupby('fold'):
         if f.label.nunique() < 2:
             warnings.warn(f"{'test set' if k == -1 else f'fold {k}'} holds only {f.label.iloc[0]} videos "
-                          f"({v.group[v.label == 'REAL'].nunique()} groups hold a REAL video)", stacklevel=2)
+                          f"({v.group[v.label == 'REAL'].nunique()} groups hold a REAL video)", stacklevel=3)
     return v[['video', 'group', 'label', 'fold']]
+
+def _dataset_splits(v, test_datasets, n_folds, seed):
+    "The cross-data-set protocol: every video of `test_datasets` is the test set, the folds are cut from the others"
+    if 'dataset' not in v.columns: raise DFDetectError(f'test_datasets={test_datasets}: the table has no dataset column')
+    unknown = sorted(set(test_datasets) - set(v.dataset))
+    if unknown: raise DFDetectError(f'test_datasets: {unknown} not in the table (its data sets: {sorted(v.dataset.dropna().unique())})')
+    test = v.dataset.isin(test_datasets).to_numpy()
+    n_groups = v.group[~test].nunique()
+    if n_groups < n_folds: raise DFDetectError(f'{n_groups} groups outside test_datasets={test_datasets} are too few for {n_folds} folds')
+    v['fold'] = -1
+    v.loc[~test, 'fold'] = _group_folds(v.label.values[~test], v.group.values[~test], n_folds, seed)
+    return _checked_folds(v, v.group.nunique())
 
 # %% ../nbs/07_splits.ipynb #bff423b2
 def check_splits(splits:pd.DataFrame, # the output of `make_splits`
@@ -165,11 +187,12 @@ def split_run(run_dir:str|Path|None=None, # run folder holding the crop index or
               test_frac:float=0.2, # about this share of the groups is held out as the test set
               group_by:str='original', # 'original', 'folder' or 'video'
               seed:int=0, # random seed
+              test_datasets:list|None=None, # data sets held out whole as the test set; None: `test_frac` of the groups
              ) -> pd.DataFrame:
     "Make, check and save `run_dir/splits.parquet` from the run's crops (or videos)"
     src = split_input(run_dir)
     df = load_table(src)
-    try: splits = make_splits(df, n_folds, test_frac, group_by, seed)
+    try: splits = make_splits(df, n_folds, test_frac, group_by, seed, test_datasets)
     except DFDetectError as e: raise DFDetectError(f'{src}: {e}') from e
     check_splits(splits, df)
     save_table(splits, get_run_dir(run_dir).splits)
@@ -200,8 +223,9 @@ def split_cli(run_dir:str=None, # run folder holding faces/index.parquet or vide
               test_frac:float=0.2, # about this share of the groups is held out as the test set
               group_by:str='original', # 'original' (a real video and its fakes), 'identity' (also one person), 'folder' (a DFDC part) or 'video'
               seed:int=0, # random seed
+              test_datasets:str=None, # comma-separated data sets held out whole as the test set (cross-data-set protocol)
              ):
     "Write run_dir/splits.parquet: a grouped, stratified test set (fold -1) and cross-validation folds"
-    splits = split_run(run_dir, n_folds, test_frac, group_by, seed)
+    splits = split_run(run_dir, n_folds, test_frac, group_by, seed, test_datasets.split(',') if test_datasets else None)
     print(check_splits(splits).to_string())
     print(f'{len(splits)} videos, {splits.group.nunique()} groups -> {get_run_dir(run_dir)/"splits.parquet"}')

@@ -16,16 +16,17 @@ with warnings.catch_warnings():  # fastai's own layers call torch.jit.script on 
     warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)
     from fastai.vision.core import TensorImage
     from fastai.data.transforms import Normalize
+    from fastai.data.core import TfmdDL
 from .luminance import mode_channels, mode_stats, encode_mode, decode_mode, IMAGENET_STATS
 from .models import build_model, model_config, save_model, backbone_stats
 from .hparams import TrainParams, model_specs
-from .sbi import training_table, crop_landmarks, SBIReader, sbi_epoch_cb
+from .sbi import training_table, crop_landmarks, SBIReader, sbi_epoch_cb, paired_order
 from .metrics import METRICS, BinaryLoss, frame_metrics, fastai_metrics, fold_summary
 
 # %% auto #0
-__all__ = ['RUN_KEYS', 'SAMPLE_TRAIN', 'training_crops', 'ModeNormalize', 'mode_tfms', 'loader_settings', 'make_dls',
-           'make_learner', 'fit_model', 'sync_bn', 'distributed', 'train_model', 'collect_metrics', 'cv_summary',
-           'cross_validate', 'plot_cv', 'train_final', 'train_run', 'cli_params', 'train_cli']
+__all__ = ['RUN_KEYS', 'SAMPLE_TRAIN', 'training_crops', 'ModeNormalize', 'mode_tfms', 'loader_settings', 'PairedDL', 'make_dls',
+           'make_learner', 'sam_cb', 'fit_model', 'sync_bn', 'distributed', 'train_model', 'collect_metrics',
+           'cv_summary', 'cross_validate', 'plot_cv', 'train_final', 'train_run', 'cli_params', 'train_cli']
 
 # %% ../nbs/08_train.ipynb #55d63cc1
 def training_crops(run_dir:str|Path|None=None, # run folder
@@ -80,6 +81,15 @@ def loader_settings(hp:TrainParams, # the knobs (num_workers)
     nw = hp.num_workers if hp.num_workers is not None else min(8, max(1, usable_cpus() // procs)) if cuda else 0
     return dict(num_workers=nw, pin_memory=cuda, persistent_workers=nw > 0)
 
+class PairedDL(TfmdDL):
+    "fastai `TfmdDL` whose shuffled epochs keep each real crop beside its self-blend (`sbi.paired_order`), drawn by `wgts` if given"
+    def __init__(self, dataset=None, pair=None, wgts=None, **kwargs):
+        self.pair, self.wgts = pair, wgts
+        super().__init__(dataset=dataset, **kwargs)
+    def get_idxs(self):
+        if not self.shuffle or self.pair is None or self.n != len(self.pair): return super().get_idxs()
+        return list(paired_order(self.pair, np.random.default_rng(self.rng.getrandbits(32)), self.wgts))
+
 def make_dls(train:pd.DataFrame, # crops to train on: path, label, video
              valid:pd.DataFrame|None, # crops to validate on (None or empty: no validation)
              hp:TrainParams, # the knobs
@@ -91,23 +101,24 @@ def make_dls(train:pd.DataFrame, # crops to train on: path, label, video
     from dfdetect.splits import balanced_sample_weights
     if hp.max_per_video: train = train.sample(frac=1, random_state=hp.seed).groupby('video').head(hp.max_per_video)
     train = training_table(train, hp.fakes)  # `sbi` rows: self-blends made by the reader, anew each epoch
-    valid = (valid if valid is not None else train.iloc[:0]).assign(sbi=False, row=0)
+    valid = (valid if valid is not None else train.iloc[:0]).assign(sbi=False, row=0, pair=-1)
     df = pd.concat([train.assign(is_valid=False), valid.assign(is_valid=True)], ignore_index=True)
     df['y'] = (df.label == 'FAKE').astype('float32')
     tfms = (aug_transforms(do_flip=hp.flip, max_rotate=hp.max_rotate, max_zoom=hp.max_zoom, max_lighting=hp.max_lighting,
                            max_warp=hp.max_warp, p_affine=hp.p_affine, p_lighting=hp.p_lighting) if hp.aug else
             [Flip()] if hp.flip else [])
-    db = DataBlock(blocks=(ImageBlock, RegressionBlock(n_out=1)), get_x=SBIReader(hp.seed), get_y=ColReader('y'),
+    db = DataBlock(blocks=(ImageBlock, RegressionBlock(n_out=1)), get_x=SBIReader(hp.seed, aug=hp.sbi_aug and hp.fakes != 'real'), get_y=ColReader('y'),
                    splitter=ColSplitter('is_valid'), item_tfms=Resize(hp.img_size, method='squish'),
                    batch_tfms=tfms + mode_tfms(hp.input_mode, backbone_stats(hp.arch)))
     dev = torch.device(device)
     kw = dict(bs=max(2, min(hp.bs, len(train))), device=dev, **loader_settings(hp, dev))
-    if hp.fakes != 'real': kw['persistent_workers'] = False  # workers must see each epoch's reader (new blends)
-    if hp.imbalance != 'balanced_sampler': dls = db.dataloaders(df, **kw)
-    else:
-        w = np.zeros(len(df))
-        w[:len(train)] = balanced_sample_weights(train.label, train.video + np.where(train.sbi, '#sbi', ''))
-        dls = db.weighted_dataloaders(df, wgts=w, **kw)
+    w = (balanced_sample_weights(train.label, train.video + np.where(train.sbi, '#sbi', ''))
+         if hp.imbalance == 'balanced_sampler' else None)
+    if hp.fakes != 'real':  # paired batches: each real beside its blend; workers must see each epoch's reader (new blends)
+        kw.update(persistent_workers=False, bs=max(2, kw['bs'] - kw['bs'] % 2))
+        dls = db.dataloaders(df, dl_type=PairedDL, dl_kwargs=[dict(pair=train.pair.to_numpy(), wgts=w), dict(pair=None)], **kw)
+    elif w is None: dls = db.dataloaders(df, **kw)
+    else: dls = db.weighted_dataloaders(df, wgts=np.concatenate([w, np.zeros(len(valid))]), **kw)
     dls.sbi_reader = db.get_x
     return dls
 
@@ -132,7 +143,39 @@ def make_learner(dls, # from `make_dls`
     cuda = torch.device(dls.device).type == 'cuda'
     if (hp.channels_last if hp.channels_last is not None else cuda): learn.add_cb(ChannelsLast())
     if (hp.fp16 if hp.fp16 is not None else True) and cuda: learn.to_fp16()
+    if hp.sam_rho: learn.add_cb(sam_cb(hp.sam_rho))
     return learn
+
+# %% ../nbs/08_train.ipynb #62955f73
+def sam_cb(rho:float, # the neighbourhood's radius
+          ):
+    "A fastai callback making every optimizer step a SAM step: the gradient taken at w + rho g/|g|, applied at w"
+    from fastai.callback.core import Callback, CancelStepException
+    class SAM(Callback):
+        order = 20  # after MixedPrecision (10), whose before_step unscales the gradients
+        def before_step(self):
+            ps = [p for p, *_ in self.opt.all_params(with_grad=True)]
+            if not ps: return
+            with torch.no_grad():
+                norm = torch.norm(torch.stack([p.grad.norm(2) for p in ps]), 2)
+                es = [p.grad*(rho/(norm + 1e-12)) for p in ps]
+                for p, e in zip(ps, es): p.add_(e)
+            for p in ps: p.grad = None
+            amp = getattr(self.learn, 'mixed_precision', None)
+            scaler = getattr(self.learn, 'scaler', None)
+            s = scaler.get_scale() if scaler is not None and scaler.is_enabled() else 1.
+            with (amp.autocast if amp is not None else contextlib.nullcontext()):
+                loss = self.loss_func(self.model(*self.xb), *self.yb)
+            (loss.float()*s).backward()
+            with torch.no_grad():
+                for p, e in zip(ps, es): p.sub_(e)
+                finite = True
+                for p in ps:
+                    if p.grad is None: continue
+                    if s != 1: p.grad.div_(s)
+                    finite = finite and bool(torch.isfinite(p.grad).all())
+            if not finite: raise CancelStepException()
+    return SAM()
 
 # %% ../nbs/08_train.ipynb #a9372aa7
 def _rank(): return int(os.environ.get('RANK', 0))
