@@ -12,7 +12,7 @@ import numpy as np, pandas as pd, torch
 from .core import DFDetectError, get_run_dir, get_device, save_table, load_table, set_seed
 from .aggregate import video_scores
 from .train import make_dls, make_learner, fit_model
-from .metrics import fake_labels, roc_auc
+from .metrics import fake_labels, roc_auc, log_loss, group_bootstrap, interval_words
 from .hparams import TrainParams
 from .sbi import training_table, sbi_epoch_cb
 
@@ -26,17 +26,11 @@ def bootstrap_auc(y, # labels: 1/'FAKE' or 0/'REAL', one per clip
                   n_boot:int=1000, # resamples
                   seed:int=0, # random seed
                   ci:float=0.95, # interval coverage
+                  groups=None, # identity group per clip, resampled whole (`metrics.group_bootstrap`); None: each clip alone
                  ) -> dict:
-    "ROC AUC with a bootstrap interval over clips: auc, lo, hi, n, n_fake"
-    y, p = fake_labels(y), np.asarray(p, float)
-    out = dict(auc=roc_auc(y, p) if len(set(y)) == 2 else np.nan, lo=np.nan, hi=np.nan, n=len(y), n_fake=int(y.sum()))
-    if np.isnan(out['auc']): return out
-    rng, aucs = np.random.default_rng(seed), []
-    for _ in range(n_boot):
-        i = rng.integers(0, len(y), len(y))
-        if 0 < y[i].sum() < len(i): aucs.append(roc_auc(y[i], p[i]))
-    out['lo'], out['hi'] = np.quantile(aucs, [(1 - ci)/2, (1 + ci)/2])
-    return out
+    "ROC AUC with a bootstrap interval over identity groups: auc, lo, hi, n, n_fake, n_groups, n_eff_fake, n_eff_real"
+    r = group_bootstrap(y, p, np.arange(len(p)) if groups is None else groups, roc_auc, n_boot, seed, ci)
+    return dict(auc=r['value'], **{k: v for k, v in r.items() if k != 'value'})
 
 # %% ../nbs/15_how_far.ipynb #ef13943a
 _EVAL_EPOCH = 10**6  # the reader's epoch while scoring: fixed blends, never a training epoch's
@@ -47,24 +41,33 @@ def sbi_eval_set(reals:pd.DataFrame, # held-out REAL crops (path, video, label, 
     t = training_table(reals, 'sbi')
     return t.assign(video=np.where(t.sbi, t.video + '#sbi', t.video))
 
-def _clip_auc(crops, prob, n_boot, seed):
+def _clip_scores(crops, prob):
+    "One score per clip (the mean of its crops), with its label and identity group (`split_group`, else the clip)"
     preds = crops.assign(prob=prob, model='m')[['model', 'video', 'track', 'frame', 'label', 'prob']]
     vs = video_scores(preds, crops.drop_duplicates('video')[['video', 'label']], 'mean')
-    return bootstrap_auc(vs.label, vs.prob, n_boot, seed)
+    grp = crops.drop_duplicates('video').set_index('video')['split_group' if 'split_group' in crops.columns else 'video']
+    return vs[['video', 'label', 'prob']].assign(group=lambda d: d.video.map(grp).astype(str))
+
+def _clip_auc(vs, n_boot, seed):
+    return dict(**bootstrap_auc(vs.label, vs.prob, n_boot, seed, groups=vs.group), log_loss=log_loss(vs.label, vs.prob))
 
 def epoch_scores_cb(evals:dict, # name -> held-out crops to score (with `sbi` and `row` for blends)
                     rows:list, # where the records go (dicts)
                     n_boot:int=1000, # bootstrap resamples
+                    scores:list|None=None, # where each epoch's clip scores go (DataFrames), for paired comparisons
+                    max_s:float|None=None, # a training-time budget in seconds: training stops after the epoch that passes it
                     seed:int=0, # bootstrap seed
                     bs:int=64, # scoring batch size
                    ):
-    "A fastai callback appending {epoch, train_s, eval, auc, lo, hi, n, n_fake} to `rows` after every epoch"
-    from fastai.callback.core import Callback
+    "A fastai callback appending {epoch, train_s, train_loss, eval, auc, lo, hi, n, n_fake, n_groups, log_loss...} to `rows` after every epoch"
+    from fastai.callback.core import Callback, CancelFitException
     class EpochScores(Callback):
         order = 90
         def before_fit(self):
             if not hasattr(self.learn, '_train_s'): self.learn._train_s, self.learn._n_ep = 0., 0
-        def before_epoch(self): self._t0 = time.time()
+        def before_epoch(self):
+            if getattr(self.learn, '_budget_hit', False): raise CancelFitException()   # the budget also ends later phases
+            self._t0 = time.time()
         def after_train(self): self.learn._train_s += time.time() - self._t0
         def after_epoch(self):
             self.learn._n_ep += 1
@@ -75,9 +78,13 @@ def epoch_scores_cb(evals:dict, # name -> held-out crops to score (with `sbi` an
                 for name, df in evals.items():
                     dl = self.dls.test_dl(df.assign(y=0.), bs=bs)
                     with torch.no_grad(): p = torch.cat([torch.sigmoid(m(b[0]).float()).view(-1).cpu() for b in dl]).numpy()
-                    rows.append(dict(epoch=self.learn._n_ep, train_s=round(self.learn._train_s, 1), eval=name,
-                                     **_clip_auc(df, p, n_boot, seed)))
+                    vs = _clip_scores(df, p)
+                    tl = float(self.learn.recorder.values[-1][0]) if self.learn.recorder.values else np.nan
+                    rows.append(dict(epoch=self.learn._n_ep, train_s=round(self.learn._train_s, 1), train_loss=tl, eval=name,
+                                     **_clip_auc(vs, n_boot, seed)))
+                    if scores is not None: scores.append(vs.assign(epoch=self.learn._n_ep, eval=name))
             finally: rd.epoch = ep; m.train()
+            if max_s is not None and self.learn._train_s >= max_s: self.learn._budget_hit = True; raise CancelFitException()
     return EpochScores()
 
 # %% ../nbs/15_how_far.ipynb #edbf8ad9
@@ -92,18 +99,28 @@ def learning_curve(train:pd.DataFrame, # training crops (path, label, video, lm_
                    out:str|Path, # folder for the learner's files
                    device:str='auto', # torch device
                    n_boot:int=1000, # bootstrap resamples
+                   max_minutes:float|None=None, # training-time budget: stop after the epoch that passes it (None: every epoch)
+                   model_dir:str|Path|None=None, # where the trained model is saved (`models.save_model`); None: not saved
                   ) -> pd.DataFrame:
-    "Train one model on `train`, scoring `evals` after every epoch: one row per (epoch, eval set)"
+    "Train one model on `train`, scoring `evals` after every epoch: one row per (epoch, eval set); `.attrs['scores']` the clip scores"
     set_seed(hp.seed)
     Path(out).mkdir(parents=True, exist_ok=True)
     dls = make_dls(train, None, hp, get_device(device))
     learn = make_learner(dls, hp, out, dls.train_ds.items.label)
-    rows = []
-    learn.add_cbs([sbi_epoch_cb(dls.sbi_reader), epoch_scores_cb(evals, rows, n_boot, hp.seed)])
+    rows, scores = [], []
+    learn.add_cbs([sbi_epoch_cb(dls.sbi_reader), epoch_scores_cb(evals, rows, n_boot, seed=hp.seed, scores=scores, max_s=None if max_minutes is None else 60*max_minutes)])
     t0 = time.time()
     fit_model(learn, hp)
-    return pd.DataFrame(rows).assign(model=model_label(hp), fakes=hp.fakes, input_mode=hp.input_mode,
-                                     wall_s=round(time.time() - t0, 1), n_train=len(dls.train_ds))
+    if model_dir is not None:
+        from dfdetect.models import save_model, model_config, backbone_stats
+        from dataclasses import asdict
+        save_model(learn.model, model_config(hp.arch, hp.input_mode, hp.img_size, backbone_stats(hp.arch), hp.ps, hp.lin_ftrs,
+                                             weights_source=learn.model.weights_source, hparams=asdict(hp)), model_dir)
+    out = pd.DataFrame(rows).assign(model=model_label(hp), fakes=hp.fakes, input_mode=hp.input_mode,
+                                    wall_s=round(time.time() - t0, 1), n_train=len(dls.train_ds),
+                                    stopped_by='time budget' if getattr(learn, '_budget_hit', False) else 'epochs')
+    out.attrs['scores'] = pd.concat(scores, ignore_index=True).assign(model=model_label(hp)) if scores else None
+    return out
 
 # %% ../nbs/15_how_far.ipynb #54fc5795
 def eval_sets(crops:pd.DataFrame, # training_crops: fold, dataset, label, lm_crop...
@@ -111,13 +128,13 @@ def eval_sets(crops:pd.DataFrame, # training_crops: fold, dataset, label, lm_cro
               unseen=(), # data sets left out of training
               focus:str|None=None, # data set whose held-out clips make set (b); None: all held-out clips
              ) -> tuple[pd.DataFrame, dict]:
-    "(training crops, {'a_sbi_heldout_reals', 'b_heldout_ids', 'c_unseen_datasets': crops}) with no clip on both sides"
+    "(training crops, {'a_sbi_heldout_reals', 'b_heldout_ids', 'c_<data set>' for each unseen one: crops}) with no clip on both sides"
     out_ds = crops.dataset.isin(list(unseen))
     held = crops.fold.isin(list(heldout_folds)) & ~out_ds
     train = crops[~held & ~out_ds]
     b = crops[held & (crops.dataset == focus)] if focus in set(crops.dataset) else crops[held]
     ev = {'a_sbi_heldout_reals': sbi_eval_set(crops[held & (crops.label == 'REAL')]), 'b_heldout_ids': b.assign(sbi=False, row=0)}
-    if out_ds.any(): ev['c_unseen_datasets'] = crops[out_ds].assign(sbi=False, row=0)
+    for ds in sorted(set(crops.dataset[out_ds])): ev[f'c_{ds}'] = crops[out_ds & (crops.dataset == ds)].assign(sbi=False, row=0)
     return train.reset_index(drop=True), {k: v.reset_index(drop=True) for k, v in ev.items() if len(v)}
 
 def how_far(crops:pd.DataFrame, # training_crops of a run
@@ -125,10 +142,12 @@ def how_far(crops:pd.DataFrame, # training_crops of a run
             modes=('real', 'sbi', 'both'), # sources of fakes, or mappings of TrainParams overrides per model ({'input_mode': 'y'})
             heldout_folds=(-1, 0), unseen=(), focus:str|None=None, # see `eval_sets`
             device:str='auto', n_boot:int=1000, # torch device; bootstrap resamples
+            max_minutes:float|None=None, # each model's training-time budget (see `learning_curve`)
+            save_models:bool=False, # keep each trained model in out/models/<name> (for `export.export_model`)
             **knobs, # TrainParams fields shared by every model (arch, img_size, epochs, seed...)
            ) -> pd.DataFrame:
-    "Learning curves of one model per entry of `modes` on the same split and seed; `out/curves.csv`"
-    out = Path(out); f = out/'curves.csv'
+    "Learning curves of one model per entry of `modes` on the same split and seed; `out/curves.csv` and the clip scores `out/scores.parquet`"
+    out = Path(out); f, fs = out/'curves.csv', out/'scores.parquet'
     train, evals = eval_sets(crops, heldout_folds, unseen, focus)
     hps = [TrainParams.from_dict(dict(knobs, **(m if isinstance(m, dict) else {'fakes': m}))) for m in modes]
     if train.label.nunique() < 2 and any(hp.fakes == 'real' for hp in hps):
@@ -136,38 +155,57 @@ def how_far(crops:pd.DataFrame, # training_crops of a run
     have = load_table(f) if f.exists() else pd.DataFrame(columns=['model'])
     for hp in hps:
         if model_label(hp) in set(have.model): continue
-        c = learning_curve(train, evals, hp, out/hp.name, device, n_boot)
+        c = learning_curve(train, evals, hp, out/hp.name, device, n_boot, max_minutes, out/'models'/hp.name if save_models else None)
+        if c.attrs.get('scores') is not None:   # the clip scores first: a curve on disk always has its scores
+            save_table(pd.concat([load_table(fs), c.attrs['scores']], ignore_index=True) if fs.exists() else c.attrs['scores'], fs)
         have = pd.concat([have, c.assign(arch=hp.arch, img_size=hp.img_size, n_clips_train=train.video.nunique())], ignore_index=True)
         save_table(have, f)
     return have
 
 # %% ../nbs/15_how_far.ipynb #e9eb0a61
+def _loss_words(g):
+    "The training loss over the last epochs of one model's curve, as a sentence"
+    tl = g.drop_duplicates('epoch').sort_values('epoch').train_loss.dropna() if 'train_loss' in g.columns else pd.Series(dtype=float)
+    if len(tl) < 2: return ''
+    a, b = tl.iloc[-2], tl.iloc[-1]
+    stop = ' Training stopped at its time budget.' if 'stopped_by' in g.columns and (g.stopped_by == 'time budget').any() else ''
+    return (f' Its training loss went {tl.iloc[0]:.2f} -> {b:.2f} over {len(tl)} epochs, '
+            + (f'still falling at the end ({a:.2f} -> {b:.2f}): more epochs might help; that was not tried here.' if b < a - 0.01 else
+               f'flat at the end ({a:.2f} -> {b:.2f}).')) + stop
+
 def conclusion(curves:pd.DataFrame, # from `how_far`
+               scores:pd.DataFrame|None=None, # the clip scores (`how_far`'s scores.parquet): paired comparisons of the models
                gate:float=0.95, # the AUC SBI's own task must reach
+               n_boot:int=1000, # resamples of the paired comparisons
               ) -> list[str]:
-    "Sentences generated from the last epoch of each model: the SBI gate, then each pair of models on each held-out set"
+    "Sentences generated from the last epoch of each model: the SBI gate, then each model and each pair on each held-out set"
     last = curves[curves.epoch == curves.groupby('model').epoch.transform('max')]
-    f = lambda r: f"{r.model} {r.auc:.2f} [{r.lo:.2f}, {r.hi:.2f}]"
+    def f(r):
+        eff = f", {r.n_eff_fake:.1f} fake / {r.n_eff_real:.1f} real effective groups" if 'n_eff_fake' in r.index and pd.notna(r.n_eff_fake) else ''
+        return f"{r.model} {r.auc:.2f} [{r.lo:.2f}, {r.hi:.2f}]{eff}: {interval_words(r.lo, r.hi)}"
     out = []
     a = last[(last['eval'] == 'a_sbi_heldout_reals') & (last.model == 'sbi')]
     if len(a):
         r = a.iloc[0]
-        out.append(f"SBI's own task (self-blends of {r.n//2} held-out real clips): AUC {f(r)} after {int(r.epoch)} epochs, "
+        out.append(f"SBI's own task (self-blends of {int(r.n)//2} held-out real clips): AUC {f(r)} after {int(r.epoch)} epochs, "
                    + (f'at or above the {gate} gate.' if r.auc >= gate else
-                      f'below the {gate} gate: the sbi model is under-trained, and its numbers (and those of both) are not read as evidence about SBI.'))
+                      f'below the {gate} gate: the sbi model has not learnt its own task, so its other numbers (and those of both) are not read as evidence about SBI.')
+                   + _loss_words(curves[curves.model == 'sbi']))
     for ev, g in last[last['eval'] != 'a_sbi_heldout_reals'].groupby('eval'):
         g = g.dropna(subset=['auc']).sort_values('model').reset_index(drop=True)
         if not len(g): out.append(f'{ev}: one label only, no AUC.'); continue
-        out.append(f"{ev} ({int(g.n.iloc[0])} clips, {int(g.n_fake.iloc[0])} fake): " + ', '.join(f(r) for r in g.itertuples()) + '.')
+        out.append(f"{ev} ({int(g.n.iloc[0])} clips, {int(g.n_fake.iloc[0])} fake):")
+        out += [f'  {f(r)}' for _, r in g.iterrows()]
         for i in range(len(g)):
             for j in range(i + 1, len(g)):
                 x, y = g.iloc[i], g.iloc[j]
-                if x.lo <= y.hi and y.lo <= x.hi: out.append(f'  {x.model} vs {y.model}: the intervals overlap, no difference can be called.')
-                else:
-                    hi, lo = (x, y) if x.auc > y.auc else (y, x)
-                    out.append(f'  {hi.model} vs {lo.model}: {hi.model} is better (the intervals do not overlap).')
-        chance = g[(g.lo <= 0.5) & (g.hi >= 0.5)]
-        if len(chance): out.append(f"  indistinguishable from chance (0.5 inside the interval): {', '.join(chance.model)}.")
+                if scores is None: out.append(f'  {x.model} vs {y.model}: no clip scores, no paired comparison.'); continue
+                s = scores[(scores['eval'] == ev)]
+                s = s[s.epoch == s.groupby('model').epoch.transform('max')]
+                w = s.pivot_table(index=['video', 'label', 'group'], columns='model', values='prob').dropna().reset_index()
+                d = group_bootstrap(w.label, w[x.model], w.group, n_boot=n_boot, p2=w[y.model])
+                out.append(f'  {x.model} - {y.model}: {d["value"]:+.2f} [{d["lo"]:+.2f}, {d["hi"]:+.2f}] (paired, over groups): '
+                           + interval_words(d['lo'], d['hi'], 0).replace('the first', x.model).replace('the second', y.model) + '.')
     return out
 
 # %% ../nbs/15_how_far.ipynb #75231608

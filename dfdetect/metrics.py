@@ -116,6 +116,7 @@ def group_bootstrap(y, # labels: 1/'FAKE' or 0/'REAL', one per clip
                     seed:int=0, # random seed
                     ci:float=0.95, # interval coverage
                     p2=None, # a second model's P(FAKE) on the same clips: the interval is of metric(p) - metric(p2)
+                    min_groups:int=3, # fewer groups holding a fake (or a real) than this: no interval (NaN), the resampling would be degenerate
                    ) -> dict:
     "A metric with a percentile interval from resampling whole groups (or the paired difference of two models)"
     metric = metric or roc_auc
@@ -127,7 +128,7 @@ def group_bootstrap(y, # labels: 1/'FAKE' or 0/'REAL', one per clip
     members = [np.flatnonzero(codes == k) for k in range(len(uniq))]
     out = dict(value=f(np.arange(len(y))), lo=np.nan, hi=np.nan, n=len(y), n_fake=int(y.sum()), n_groups=len(uniq),
                n_eff_fake=effective_groups(g[y == 1]), n_eff_real=effective_groups(g[y == 0]), n_boot=0)
-    if np.isnan(out['value']): return out
+    if np.isnan(out['value']) or min(len(set(g[y == 1])), len(set(g[y == 0]))) < min_groups: return out
     rng, vals = np.random.default_rng(seed), []
     for _ in range(n_boot):
         i = np.concatenate([members[k] for k in rng.integers(0, len(members), len(members))])
@@ -142,7 +143,7 @@ def interval_words(lo:float, # the interval's lower end
                    null:float=0.5, # chance: 0.5 for an AUC, 0 for a paired difference
                   ) -> str:
     "What an interval says against `null`: 'above chance', 'an inversion (below chance)' or 'includes chance'"
-    if np.isnan(lo) or np.isnan(hi): return 'no interval (one class only)'
+    if np.isnan(lo) or np.isnan(hi): return 'no interval (one class, or too few groups)'
     if null == 0: return 'the first is better' if lo > 0 else 'the second is better' if hi < 0 else 'no difference can be called'
     return 'above chance' if lo > null else 'an inversion (below chance)' if hi < null else 'includes chance'
 

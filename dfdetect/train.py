@@ -32,7 +32,7 @@ __all__ = ['RUN_KEYS', 'SAMPLE_TRAIN', 'training_crops', 'ModeNormalize', 'mode_
 def training_crops(run_dir:str|Path|None=None, # run folder
                    n_folds:int=5, # folds, when the splits must be made
                   ) -> pd.DataFrame:
-    "The crop index with each crop's `fold` (-1 = test) and absolute `path`"
+    "The crop index with each crop's `fold` (-1 = test), its identity group `split_group` and absolute `path`"
     from dfdetect.splits import split_run, add_folds
     rd = get_run_dir(run_dir); sp = rd.splits
     idx = load_table(rd.face_index)  # made by the extraction stage
@@ -42,7 +42,9 @@ def training_crops(run_dir:str|Path|None=None, # run folder
             if stale():
                 if sp.exists(): warnings.warn(f'{sp}: does not cover the crop index (faces extracted again?); making new splits')
                 split_run(rd, n_folds=n_folds)
-    df = add_folds(idx, load_table(sp))
+    splits = load_table(sp)
+    df = add_folds(idx, splits)
+    df['split_group'] = df.video.map(splits.set_index('video').group)  # what a bootstrap over identities resamples
     df['path'] = [str(rd.faces/c) for c in df.crop]
     pf = rd.face_params
     if 'lm' in df.columns and pf.exists():  # landmarks as fractions of the crop: what self-blending needs
