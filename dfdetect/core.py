@@ -6,18 +6,18 @@ Docs: https://dfdetect.github.io/dfdetect/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #ab8d5ed0
 from __future__ import annotations
-import os, re, json, fcntl, random, hashlib, tempfile, contextlib, time, warnings, glob
+import os, re, errno, json, fcntl, random, hashlib, tempfile, contextlib, time, warnings, glob
 from pathlib import Path
 from typing import Callable
 import numpy as np, pandas as pd
 
 # %% auto #0
 __all__ = ['RUN_LAYOUT', 'DFDetectError', 'cache_dir', 'scratch_dir', 'RunDir', 'get_run_dir', 'project_root', 'fig_dir',
-           'atomic_tmp', 'atomic_target', 'remove_atomic_tmps', 'atomic_path', 'atomic_write_text', 'save_table',
-           'load_table', 'file_lock', 'make_once', 'run_lock', 'holds_lock', 'step_key', 'step_done', 'mark_done',
-           'safe_join', 'load_params', 'parse_set', 'usable_cpus', 'gpu_problem', 'check_device', 'get_device',
-           'device_summary', 'set_seed', 'save_fig', 'cli_errors', 'realdata_root', 'parse_shard', 'take_shard',
-           'progress_lines', 'progress']
+           'atomic_tmp', 'atomic_target', 'remove_atomic_tmps', 'naming', 'atomic_path', 'atomic_write_text',
+           'save_table', 'load_table', 'file_lock', 'make_once', 'run_lock', 'holds_lock', 'step_key', 'step_done',
+           'mark_done', 'file_stamp', 'safe_join', 'load_params', 'parse_set', 'check_range', 'usable_cpus',
+           'gpu_problem', 'check_device', 'get_device', 'device_summary', 'set_seed', 'save_fig', 'os_problem',
+           'cli_errors', 'realdata_root', 'parse_shard', 'take_shard', 'progress_lines', 'progress']
 
 # %% ../nbs/00_core.ipynb #6e940918
 class DFDetectError(Exception):
@@ -143,13 +143,22 @@ def remove_atomic_tmps(folder:str|Path, # the folder to clean (not its subfolder
     return gone
 
 @contextlib.contextmanager
+def naming(path:str|Path, # the file the block writes
+          ):
+    "Give an `OSError` of the block that names no file (a write to a full disk) the name `path`"
+    try: yield
+    except OSError as e:
+        if e.filename is not None or e.errno is None: raise
+        raise OSError(e.errno, e.strerror or os.strerror(e.errno), str(path)) from e
+
+@contextlib.contextmanager
 def atomic_path(path:str|Path, # the final file name
                ):
     "Yield a temporary path next to `path`; on success rename it to `path`, on error remove it"
     path = Path(path)
     tmp = atomic_tmp(path)
     try:
-        yield tmp
+        with naming(path): yield tmp
         if tmp.exists(): os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
         os.replace(tmp, path)
     finally:
@@ -229,7 +238,7 @@ def run_lock(path:str|Path, # the lock file (created if missing; it records the 
                                 f'wait for it, or stop it (lock file {path})') from None
         _HELD.add(path)
         try:
-            f.seek(0); f.truncate(); f.write(str(os.getpid())); f.flush()
+            with naming(path): f.seek(0); f.truncate(); f.write(str(os.getpid())); f.flush()
             yield path
         finally: _HELD.discard(path); fcntl.flock(f, fcntl.LOCK_UN)
 
@@ -266,6 +275,13 @@ def mark_done(marker:str|Path, # the step's marker file
     atomic_write_text(marker, json.dumps(info | {'hash': step_key(key)}, indent=1, default=str))
     return Path(marker)
 
+# %% ../nbs/00_core.ipynb #f2e2513e
+def file_stamp(path:str|Path, # a file
+              ) -> list[int]:
+    "[size in bytes, modification time in ns] of `path`: what changes when the file is replaced, repaired or edited"
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns]
+
 # %% ../nbs/00_core.ipynb #1c2a829e
 def safe_join(root:str|Path, # the folder that must contain the result
               name:str, # a relative name read from a dataset file
@@ -281,6 +297,22 @@ def safe_join(root:str|Path, # the folder that must contain the result
     return p
 
 # %% ../nbs/00_core.ipynb #8fc73210
+def _unique_key_loader(path):
+    "A YAML `SafeLoader` class that refuses a key given twice in one mapping, naming `path` and both lines"
+    import yaml
+    class Loader(yaml.SafeLoader):
+        def construct_mapping(self, node, deep=False):
+            seen = {}
+            for k, _ in node.value:
+                key = self.construct_object(k, deep=True)
+                try: first = seen.setdefault(key, k.start_mark.line + 1)
+                except TypeError: continue  # an unhashable key: SafeLoader's own error says it
+                if first != k.start_mark.line + 1:
+                    raise DFDetectError(f'{path}: key {key!r} given twice, at lines {first} and {k.start_mark.line + 1}; '
+                                        'keep one (YAML would silently keep the last)')
+            return super().construct_mapping(node, deep)
+    return Loader
+
 def load_params(path:str|Path|None=None, # a YAML file of parameters, or None
                 **overrides, # values that win over the file (None values are ignored)
                ) -> dict:
@@ -290,7 +322,7 @@ def load_params(path:str|Path|None=None, # a YAML file of parameters, or None
     if path:
         path = Path(path)
         if not path.exists(): raise DFDetectError(f'{path}: parameters file not found')
-        try: params = yaml.safe_load(path.read_text()) or {}
+        try: params = yaml.load(path.read_text(), _unique_key_loader(path)) or {}
         except yaml.YAMLError as e:
             m = getattr(e, 'problem_mark', None)
             where = f' at line {m.line + 1}, column {m.column + 1}' if m else ''
@@ -309,6 +341,27 @@ def parse_set(s:str, # one override: 'key=value' or 'section.key=value'
     try: v = yaml.safe_load(m[3])
     except yaml.YAMLError as e: raise DFDetectError(f"--set {s!r}: the value is not valid YAML ({str(e).splitlines()[0]})") from None
     return m[1], m[2], v
+
+# %% ../nbs/00_core.ipynb #f315b6ba
+def check_range(key:str, # the parameter's name, for the message
+                v, # its value: a number, a list of numbers, or None (not set: nothing to check)
+                spec:str, # '>= 1', '> 0', '[0, 1]', '[0, 1)', '(0, 1]'...
+                what:str='', # where the value came from, for the message
+               ) -> None:
+    "A one-line error naming `key`, its value and `spec` when `v` (or a number of the list `v`) lies outside `spec`"
+    import math, operator as op
+    if v is None: return
+    m = re.fullmatch(r'\s*([<>]=?)\s*(\S+)\s*', spec)
+    if m: ok = lambda x: {'>': op.gt, '>=': op.ge, '<': op.lt, '<=': op.le}[m[1]](x, float(m[2]))
+    else:
+        m = re.fullmatch(r'\s*([\[(])\s*(\S+)\s*,\s*(\S+)\s*([\])])\s*', spec)
+        if not m: raise ValueError(f'range {spec!r}: not understood')
+        lo, hi = float(m[2]), float(m[3])
+        ok = lambda x: (x >= lo if m[1] == '[' else x > lo) and (x <= hi if m[4] == ']' else x < hi)
+    num = lambda x: isinstance(x, (int, float)) and not isinstance(x, bool) and not math.isnan(x)
+    if not all(num(x) and ok(x) for x in (v if isinstance(v, (list, tuple)) else [v])):
+        raise DFDetectError(f"{what + ': ' if what else ''}{key}={v!r}: {'each ' if isinstance(v, (list, tuple)) else ''}"
+                            f"must be a number {'in ' if m.re.groups == 4 else ''}{spec.strip()}")
 
 # %% ../nbs/00_core.ipynb #84864a10
 def usable_cpus() -> int:
@@ -400,14 +453,45 @@ def save_fig(fig, # a matplotlib figure
     return out
 
 # %% ../nbs/00_core.ipynb #38e57253
+_OS_FIX = {  # errno -> (what it means, what to do), for errors of a folder or file the user chose
+    errno.ENOSPC: ('the disk is full', 'free space there or choose a folder on another disk'),
+    errno.EDQUOT: ('the disk quota is exceeded', 'free space there or choose a folder on another disk'),
+    errno.EROFS: ('a read-only file system', 'choose a writable folder'),
+    errno.EACCES: ('permission denied', 'choose a folder you may write to, or change its permissions'),
+    errno.EPERM: ('operation not permitted', 'choose a folder you may write to, or change its permissions'),
+    errno.EEXIST: ('a file is there, not a folder', 'remove or rename it, or choose another folder'),
+    errno.ENOTDIR: ('a file stands where a folder should be', 'remove or rename it, or choose another folder'),
+    errno.EISDIR: ('a folder is there, not a file', 'remove or rename it, or choose another path')}
+
+def os_problem(e:BaseException, # an exception, maybe raised from (or while handling) an `OSError`
+              ) -> str|None:
+    "One line naming the path and what to do for an `OSError` of `e`'s chain with an errno of `_OS_FIX` (one naming a file first); None if none"
+    seen, found = set(), []
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, OSError) and e.errno in _OS_FIX: found.append(e)
+        e = e.__cause__ or e.__context__
+    if not found: return None
+    e = next((x for x in found if x.filename is not None), found[0])
+    what, fix = _OS_FIX[e.errno]
+    where = e.filename if e.filename is not None else '(the file was not named)'
+    return f'{where}: {what} ({e.strerror or os.strerror(e.errno)}): {fix}'
+
 def cli_errors(f:Callable, # a CLI function, decorated before `call_parse`
               ) -> Callable:
-    "Make `f` exit with a one-line message on `DFDetectError` instead of a traceback"
+    "Make `f` exit with one line instead of a traceback: on a `DFDetectError`, an `OSError` of a folder (`os_problem`), or Ctrl-C (status 130)"
     import functools, sys
+    name = f.__name__.replace('_cli', '')
     @functools.wraps(f)
     def _f(*args, **kwargs):
         try: return f(*args, **kwargs)
-        except DFDetectError as e: sys.exit(f"{f.__name__.replace('_cli', '')}: {e}")
+        except DFDetectError as e: sys.exit(f"{name}: {e}")
+        except KeyboardInterrupt:
+            print(f'{name}: interrupted (Ctrl-C): what was finished is kept; the same command resumes', file=sys.stderr)
+            sys.exit(130)
+        except Exception as e:
+            if (msg := os_problem(e)) is None: raise
+            sys.exit(f'{name}: {msg}')
     return _f
 
 # %% ../nbs/00_core.ipynb #0cdaeeb9

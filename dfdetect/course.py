@@ -486,6 +486,7 @@ def site_cli(site:str=None, # output folder; default `_site` in the checkout
              root:str=None, # the checkout; default the current one
             ):
     "Build the course site (mkdocs) from the notebooks with their outputs"
+    if check and not shutil.which('chromium'): raise DFDetectError('chromium: not found (apt-get install chromium); --check needs it, so nothing was built')
     t0 = time.time(); out = build_site(root, site)
     print(f'site built in {time.time()-t0:.0f}s: {out}/index.html')
     if not check: return

@@ -16,8 +16,9 @@ from .models import load_model, read_config, to_batch, predict_crops
 from .luminance import encode_mode
 
 # %% auto #0
-__all__ = ['PICKLE_SUFFIXES', 'BACKENDS', 'GPU_ORT', 'CropClassifier', 'export_program', 'export_onnx', 'face_settings',
-           'Predictor', 'load_predictor', 'export_model', 'default_model_dir', 'export_cli']
+__all__ = ['PICKLE_SUFFIXES', 'BACKENDS', 'GPU_ORT', 'CropClassifier', 'export_program', 'export_onnx', 'read_meta',
+           'face_settings', 'Predictor', 'check_weights', 'load_predictor', 'export_model', 'default_model_dir',
+           'export_cli']
 
 # %% ../nbs/11_export.ipynb #71009cc0
 class CropClassifier(nn.Module):
@@ -70,12 +71,22 @@ def export_onnx(model:nn.Module, # a `CropClassifier` (in eval mode)
 PICKLE_SUFFIXES = ('.pth', '.pt', '.pkl', '.pickle', '.bin', '.ckpt', '.tar', '.joblib', '.npy', '.npz')
 BACKENDS = ('safetensors', 'onnx', 'torch_export')
 
+def read_meta(folder:str|Path, # an export folder (or a model folder, which has none)
+             ) -> dict:
+    "The folder's meta.json as a dict ({} when there is none); a one-line error when it is not a JSON object"
+    f = Path(folder)/'meta.json'
+    if not f.exists(): return {}
+    try: m = json.loads(f.read_text())
+    except (ValueError, UnicodeDecodeError) as e: raise DFDetectError(f'{f}: not valid JSON ({e}); export the model again') from None
+    if not isinstance(m, dict): raise DFDetectError(f'{f}: expected a JSON object, got {type(m).__name__}; export the model again')
+    return m
+
 def face_settings(model_dir:str|Path, # an export folder or a model folder (run_dir/models/<name>/full)
                  ) -> dict:
     "The face-crop parameters the model was trained on: meta.json's, else the run's faces/params.json, else the defaults"
     from dfdetect.extract import FACE_PARAMS
     d = Path(model_dir).resolve()
-    if (d/'meta.json').exists(): return FACE_PARAMS | (json.loads((d/'meta.json').read_text()).get('face') or {})
+    if (d/'meta.json').exists(): return FACE_PARAMS | (read_meta(d).get('face') or {})
     run = RunDir.of_model(d)
     return FACE_PARAMS | (json.loads(run.face_params.read_text()) if run is not None and run.face_params.exists() else {})
 
@@ -148,6 +159,17 @@ def _files(path:Path, backend:str) -> tuple[Path, Path]:
     if not (f.parent/'config.json').exists(): raise DFDetectError(f'{f.parent/"config.json"}: missing beside {f.name}')
     return f, f.parent
 
+def check_weights(f:Path, # the model file a backend loads
+                  backend:str, # the backend
+                 ) -> None:
+    "A one-line refusal when `f`'s SHA-256 is not the one its folder's meta.json recorded at export (edited or damaged since)"
+    meta = read_meta(f.parent)
+    want, name = (meta.get('sha256') or {}).get(backend), (meta.get('files') or {}).get(backend)
+    if want is None or name != f.name: return  # not an export's file (a model folder): nothing recorded
+    if (got := _sha256(f)) != want:
+        raise DFDetectError(f'{f}: its SHA-256 ({got[:12]}...) is not the one meta.json recorded at export ({want[:12]}...): '
+                            'the file was changed or damaged since; export the model again (dfdetect-export)')
+
 def load_predictor(path:str|Path, # a model or export folder, or a .safetensors / .onnx / .pt2 file in one
                    backend:str='safetensors', # 'safetensors' (default), 'onnx', or 'torch_export' (must be asked for)
                    device:str='cpu', # 'cpu', 'cuda', 'auto'
@@ -162,13 +184,14 @@ def load_predictor(path:str|Path, # a model or export folder, or a .safetensors 
                             "file with backend='onnx', or a torch.export .pt2 file you trust with backend='torch_export'")
     if backend == 'safetensors' and path.suffix == '.onnx': raise DFDetectError(f"{path}: an ONNX file, use backend='onnx'")
     f, d = _files(path, backend)
+    check_weights(f, backend)
     dev = get_device(device)
     cfg = read_config(d/'config.json')
     if backend == 'safetensors':
         net, cfg = load_model(d, dev)
         fn = _torch_fn(CropClassifier(net, cfg).eval(), dev)
     elif backend == 'torch_export':
-        meta = json.loads((d/'meta.json').read_text()) if (d/'meta.json').exists() else {}
+        meta = read_meta(d)
         made = (meta.get('torch_export') or {}).get('device')
         if made and torch.device(made).type != dev.type:
             raise DFDetectError(f'{f}: exported on {made}, it cannot run on {dev}; export again with --device {dev.type}, '

@@ -6,7 +6,7 @@ Docs: https://dfdetect.github.io/dfdetect/extract_ray.html.md"""
 
 # %% ../nbs/05b_extract_ray.ipynb #e7aebe31
 from __future__ import annotations
-import os, time
+import os, re, time
 from pathlib import Path
 from fastcore.script import call_parse
 from types import SimpleNamespace
@@ -17,7 +17,7 @@ from .extract import (extract_faces, extract_lock, make_detector, video_faces, m
                               _save_video, _state, _is_done, _read, _source_tracks, _fail, _summary_line)
 
 # %% auto #0
-__all__ = ['ENGINES', 'ray_init', 'FaceDetector', 'extract_faces_ray', 'extract_engine', 'extract_cli']
+__all__ = ['ENGINES', 'check_address', 'ray_init', 'FaceDetector', 'extract_faces_ray', 'extract_engine', 'extract_cli']
 
 # %% ../nbs/05b_extract_ray.ipynb #a39254e4
 def _import_ray():
@@ -26,13 +26,29 @@ def _import_ray():
     except ImportError as e: raise DFDetectError("engine 'ray' needs Ray: pip install 'dfdetect[scale]' (or 'ray[data]')") from e
     return ray
 
+def check_address(address:str, # 'host:port' (or 'ray://host:port') of a Ray cluster's head
+                  timeout_s:float=10., # seconds to wait for the head to answer
+                 ) -> None:
+    "A one-line error naming `address` when nothing answers there within `timeout_s` (Ray itself would retry for minutes); 'auto' passes"
+    import socket
+    if address in ('auto', 'local'): return  # Ray finds the cluster itself
+    m = re.fullmatch(r'(?:[a-z]+://)?\[?([^\]]*?)\]?:(\d+)', address.strip())
+    if not m: raise DFDetectError(f"--address {address!r}: expected 'auto' or host:port (the head's GCS port, 6379 by default)")
+    try: socket.create_connection((m[1], int(m[2])), timeout=timeout_s).close()
+    except OSError as e:
+        why = 'no answer' if isinstance(e, (TimeoutError, socket.timeout)) else (e.strerror or type(e).__name__).lower()
+        raise DFDetectError(f'--address {address!r}: no Ray cluster reached within {timeout_s:g} s ({why}); '
+                            'start one there (ray start --head) or check the host and port') from None
+
 def ray_init(address:str|None=None, # None: a private local Ray on this machine; 'auto' or 'host:port': a running cluster
              num_cpus:int|None=None, # CPUs of the local Ray (None: this process's cores); ignored with an `address`
              object_store_mb:int|None=None, # object store of the local Ray in MiB (None: a quarter of the memory, at most 4 GiB)
+             connect_timeout_s:float=10., # seconds a cluster at `address` host:port has to answer
             ):
     "Start (or join) Ray for an engine run and return the `ray` module; a one-line error without Ray or a cluster"
     import logging
     ray = _import_ray()
+    if address: check_address(address, connect_timeout_s)
     if ray.is_initialized(): return ray
     kw = dict(include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING)
     if address:
@@ -98,9 +114,17 @@ class FaceDetector:
         return {k: [v] for k, v in row.items()}
 
 # %% ../nbs/05b_extract_ray.ipynb #88291c20
-def _decode_memory(n_frames:int) -> int:
-    "Memory Ray reserves for a decode task: `n_frames` RGB frames of 1080p, twice (the decoder's buffers, the copy it returns)"
-    return 2*n_frames*1920*1080*3
+def _decode_memory(n_frames:int, # frames asked for (a video with fewer gives all it has)
+                   limit:int|None=None, # the most a task can be given (`_node_memory`): a larger ask would never be scheduled
+                  ) -> int:
+    "Memory Ray reserves for a decode task: `n_frames` RGB frames of 1080p, twice (the decoder's buffers, the copy it returns), at most `limit`"
+    m = 2*n_frames*1920*1080*3
+    return m if limit is None else min(m, limit)
+
+def _node_memory(ray) -> int|None:
+    "Half the memory Ray may hand out on the smallest live node of the cluster (a task asking more would wait forever); None if unknown"
+    m = [n['Resources'].get('memory', 0) for n in ray.nodes() if n.get('Alive')]
+    return int(min(m)//2) or None if m else None
 
 def extract_faces_ray(data_root:str|Path|None=None, # dataset root (DFDC, FF++, Celeb-DF) or a videos table; None: the bundled sample
                       run_dir:str|Path|None=None, # where `faces/` goes
@@ -130,7 +154,7 @@ def extract_faces_ray(data_root:str|Path|None=None, # dataset root (DFDC, FF++, 
             def run(rows, detect):  # decode tasks, then (detect) the detector actors; the rows of the videos, as they end
                 ds = ray.data.from_items(_rows(rows), override_num_blocks=len(rows))
                 # the memory a decode task asks for also keeps Ray Data from fusing decoding into the actors (other resources)
-                ds = ds.map(_decode_task, fn_kwargs=dict(faces_dir=str(fd), p=p, detect=detect), num_cpus=1, memory=_decode_memory(p['n_frames'] or 32))
+                ds = ds.map(_decode_task, fn_kwargs=dict(faces_dir=str(fd), p=p, detect=detect), num_cpus=1, memory=_decode_memory(p['n_frames'] or 32, _node_memory(ray)))
                 if detect:
                     ds = ds.map_batches(FaceDetector, batch_size=1, num_cpus=1, num_gpus=1 if gpu else 0,
                                         compute=ray.data.ActorPoolStrategy(size=n_act, max_tasks_in_flight_per_actor=2),
@@ -208,6 +232,7 @@ def extract_cli(data_root:str=None, # dataset root (DFDC, FaceForensics++ or Cel
         check_device(device)
         run = extract_engine(engine)
         if address and engine != 'ray': raise DFDetectError(f'--address {address!r}: only with --engine ray')
+        if address: check_address(address)  # before the run folder is touched
         kw = dict(address=address) if engine == 'ray' else dict(workers=workers)
         print(f'MTCNN on {device_summary(get_device(device))}')
         with extract_lock(rd):  # a second extraction on this folder: refused at once

@@ -7,18 +7,23 @@ Docs: https://dfdetect.github.io/dfdetect/hparams.html.md"""
 # %% ../nbs/07d_hparams.ipynb #c0f9774e
 from __future__ import annotations
 from dataclasses import dataclass, asdict, fields
-from .core import DFDetectError
+from .core import DFDetectError, check_range
 from .luminance import INPUT_MODES
 from .sbi import FAKES
 
 # %% auto #0
-__all__ = ['CHOICES', 'TrainParams', 'model_specs']
+__all__ = ['CHOICES', 'RANGES', 'TrainParams', 'model_specs']
 
 # %% ../nbs/07d_hparams.ipynb #b6bc9e0d
 CHOICES = dict(input_mode=INPUT_MODES, fakes=FAKES, policy=('one_cycle', 'flat_cos', 'constant'),
                opt=('adamw', 'adam', 'sgd', 'ranger'), loss=('bce', 'focal'),
                imbalance=('none', 'weighted_loss', 'balanced_sampler'),
                monitor=('log_loss', 'roc_auc', 'accuracy', 'valid_loss'))
+RANGES = dict(  # the numbers a knob may take (`core.check_range`); None always means the knob's default behaviour
+    img_size='>= 8', bs='>= 1', epochs='>= 0', freeze_epochs='>= 0', max_per_video='>= 1', valid_max_per_video='>= 1',
+    lr='> 0', lr_mult='> 0', lr_find='>= 0', pct_start='[0, 1)', moms='[0, 1)', wd='>= 0', ps='[0, 1)', lin_ftrs='>= 1',
+    label_smoothing='[0, 1)', focal_gamma='>= 0', max_rotate='[0, 180]', max_zoom='>= 1', max_lighting='[0, 1)',
+    max_warp='[0, 1)', p_affine='[0, 1]', p_lighting='[0, 1]', patience='>= 1', min_delta='>= 0', num_workers='>= 0', seed='>= 0')
 
 @dataclass
 class TrainParams:
@@ -87,6 +92,9 @@ class TrainParams:
         hp.moms = tuple(hp.moms)
         for k, ok in CHOICES.items():
             if getattr(hp, k) not in ok: raise DFDetectError(f'{what}: {k}={getattr(hp, k)!r}, expected one of {ok}')
+        for k, spec in RANGES.items(): check_range(k, getattr(hp, k), spec, what)
+        if hp.epochs + hp.freeze_epochs < 1:
+            raise DFDetectError(f'{what}: epochs={hp.epochs}, freeze_epochs={hp.freeze_epochs}: at least one epoch must be trained')
         if hp.name is None: hp.name = (hp.arch.replace('/', '_') + ('' if hp.input_mode == 'rgb' else '_' + hp.input_mode.replace('+', ''))
                                    + ('' if hp.fakes == 'real' else '_' + hp.fakes))
         return hp

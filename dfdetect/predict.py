@@ -14,7 +14,7 @@ from .video import read_frames
 from .tracks import crop_face, dets_table, link_tracks
 from .extract import make_detector, video_faces, shrink, _prefetch
 from .aggregate import track_scores, video_scores
-from .export import Predictor, load_predictor, default_model_dir
+from .export import Predictor, load_predictor, default_model_dir, read_meta
 
 # %% auto #0
 __all__ = ['FRAME_BUDGET', 'VIDEO_EXTS', 'COLUMNS', 'default_model', 'default_backend', 'stream_faces', 'decode_video',
@@ -37,7 +37,7 @@ def default_backend(model:str|Path, # a model or export folder, or a model file
     m = Path(model)
     if m.suffix == '.onnx': return 'onnx'
     meta = m/'meta.json'
-    checked = meta.exists() and (m/'model.onnx').exists() and 'onnx' in (json.loads(meta.read_text()).get('files') or {})
+    checked = meta.exists() and (m/'model.onnx').exists() and 'onnx' in (read_meta(m).get('files') or {})
     cpu = get_device(device).type == 'cpu'
     return 'onnx' if checked and cpu and importlib.util.find_spec('onnxruntime') is not None else 'safetensors'
 
@@ -187,11 +187,16 @@ VIDEO_EXTS = ('.mp4', '.avi', '.mov', '.mpg', '.mpeg', '.webm', '.mkv')
 def find_videos(path:str|Path, # a video file, or a folder searched recursively
                 exts:tuple=VIDEO_EXTS, # extensions of the videos in a folder
                ) -> list[Path]:
-    "The video files of `path`, sorted"
+    "The video files of `path`, sorted; symlinked subfolders are followed, each real folder once (a link back up is no loop)"
     path = Path(path)
     if not path.exists(): raise DFDetectError(f'{path}: no such file or folder')
     if path.is_file(): return [path]
-    vids = sorted(p for p in path.rglob('*') if p.suffix.lower() in exts and p.is_file() and not p.name.startswith('.'))
+    vids, seen = [], set()
+    for d, dirs, files in os.walk(path, followlinks=True):
+        if (real := os.path.realpath(d)) in seen: dirs.clear(); continue  # reached before (a loop, or a second link)
+        seen.add(real)
+        vids += [Path(d, f) for f in files if Path(f).suffix.lower() in exts and not f.startswith('.') and Path(d, f).is_file()]
+    vids = sorted(vids)
     if not vids: raise DFDetectError(f'{path}: no video files ({", ".join(exts)}) in this folder')
     return vids
 
@@ -293,16 +298,26 @@ def output_prefix(out:str|None=None, # `--out`: a prefix, or a folder (`dir/`, o
 def _outputs(o:Path) -> dict:
     return {k: o.with_name(o.name + s) for k, s in [('csv', '.csv'), ('json', '.json'), ('partial', '.partial.jsonl')]}
 
-def _resume(partial:Path, settings:dict) -> dict:
-    "The results a killed run with the same `settings` left in `partial` ({video: result}); start it over otherwise"
+def _stamps(paths:list) -> dict:
+    "{video: `file_stamp`} of `paths`; None for a file that cannot be read (its result says why)"
+    def one(p):
+        try: return file_stamp(p)
+        except OSError: return None
+    return {str(p): one(p) for p in paths}
+
+def _resume(partial:Path, settings:dict,
+            stamps:dict|None=None, # {video: `file_stamp` now}; a result stamped otherwise (a file replaced since) is dropped
+           ) -> dict:
+    "The results a killed run with the same `settings` left in `partial` ({video: result}) for files unchanged since; start it over otherwise"
     done = {}
     if partial.exists():
         lines = partial.read_text().splitlines()
         try: same = bool(lines) and json.loads(lines[0]).get('settings') == json.loads(json.dumps(settings))
         except ValueError: same = False
         for l in lines[1:] if same else []:
-            try: r = json.loads(l); done[r['video']] = r
-            except (ValueError, KeyError, TypeError): pass  # the line a kill cut short
+            try: r = json.loads(l); v = r['video']
+            except (ValueError, KeyError, TypeError): continue  # the line a kill cut short
+            if stamps is None or (v in stamps and r.get('stamp') == stamps[v]): done[v] = r
     # rewritten with the good lines only: a line cut short by a kill must not swallow the next one appended
     atomic_write_text(partial, ''.join(json.dumps(x, default=float) + '\n' for x in [dict(settings=settings), *done.values()]))
     return done
@@ -317,22 +332,24 @@ def predict_folder(paths:list, # video files (`find_videos`)
     "Predict `paths` under a lock on `out`, resuming a killed run with the same settings; save the results as they come; return them"
     files = _outputs(out)
     with run_lock(out.with_name(f'.{out.name}.lock'), f'--out {out}'):
-        settings = dict(model=str(predictor.source), backend=predictor.backend, **kwargs)  # a resumed run must have used the same
-        done = _resume(files['partial'], settings)
+        settings = dict(model=str(predictor.source), model_stamp=file_stamp(predictor.source), backend=predictor.backend, **kwargs)  # a resumed run must have used the same
+        stamps = _stamps(paths)  # taken before scoring: a file changed while it is scored is scored again on a rerun
+        done = _resume(files['partial'], settings, stamps)
         for f in (files['csv'], files['json']): f.unlink(missing_ok=True)  # an older run's results never pass for this one's
         todo = [p for p in paths if str(p) not in done]
         print(f'{len(paths)} video(s); model {predictor}; MTCNN on {device_summary(get_device(detector_device(predictor)))}'
               + (f'; resuming: {len(paths) - len(todo)} done before' if done else ''), file=sys.stderr)
         t0 = time.perf_counter()
         with open(files['partial'], 'a') as part:
+            @naming(files['partial'])
             def save(r):
-                part.write(json.dumps(r, default=float) + '\n'); part.flush(); os.fsync(part.fileno())
+                part.write(json.dumps(r | dict(stamp=stamps.get(r['video'])), default=float) + '\n'); part.flush(); os.fsync(part.fileno())
             try: (engine or predict_videos)(todo, predictor, on_result=save, **kwargs)
             except KeyboardInterrupt:
                 print(f'interrupted: the finished videos are in {files["partial"]}; the same command resumes', file=sys.stderr)
                 raise
-        done |= _resume(files['partial'], settings)
-        res = [done[str(p)] for p in paths]
+        done |= _resume(files['partial'], settings, stamps)
+        res = [{k: v for k, v in done[str(p)].items() if k != 'stamp'} for p in paths]
         csv, js = save_results(res, out)
         files['partial'].unlink()
     n_err = sum(r['error'] is not None for r in res)

@@ -12,7 +12,7 @@ from fastcore.script import call_parse
 import numpy as np
 from .core import *
 from .extract import make_detector
-from .extract_ray import ENGINES, ray_init, _import_ray, _decode_memory
+from .extract_ray import ENGINES, ray_init, check_address, _import_ray, _decode_memory, _node_memory
 from .aggregate import get_strategy
 from .export import load_predictor, BACKENDS
 from .predict import (decode_video, predict_video, detector_device, default_model, default_backend, find_videos,
@@ -70,7 +70,7 @@ def predict_videos_ray(paths:list, # video files (on a cluster: paths every mach
     n_act = actors or (int(res['GPU']) if gpu else max(1, int(res.get('CPU', 2))//2))
     ds = ray.data.from_items([dict(i=i, path=str(p)) for i, p in enumerate(paths)], override_num_blocks=len(paths))
     n = kwargs.get('n_frames', 32)
-    ds = ds.map(_decode_task, fn_kwargs=dict(n_frames=n), num_cpus=1, memory=_decode_memory(n))
+    ds = ds.map(_decode_task, fn_kwargs=dict(n_frames=n), num_cpus=1, memory=_decode_memory(n, _node_memory(ray)))
     ds = ds.map_batches(VideoPredictor, batch_size=1, num_cpus=1, num_gpus=1 if gpu else 0,
                         compute=ray.data.ActorPoolStrategy(size=n_act, max_tasks_in_flight_per_actor=2),
                         fn_constructor_kwargs=dict(model=str(model), backend=backend, device='cuda' if gpu else 'cpu', kwargs=kwargs))
@@ -106,6 +106,7 @@ def predict_cli(path:str, # a video file, or a folder searched recursively (.mp4
     check_device(device); get_strategy(strategy)
     if engine not in ENGINES: raise DFDetectError(f"--engine {engine!r}: expected one of {', '.join(ENGINES)}")
     if address and engine != 'ray': raise DFDetectError(f'--address {address!r}: only with --engine ray')
+    if address: check_address(address)  # before a model is loaded or a file written
     o = output_prefix(out)
     paths = find_videos(path)
     if engine == 'local': cpu_threads(device); reuse_freed_memory()  # this process does the work; threads before the model loads (ONNX Runtime takes torch's count)

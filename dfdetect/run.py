@@ -10,14 +10,15 @@ import os, sys, ast, time, difflib
 from pathlib import Path
 from fastcore.script import call_parse
 from .core import (DFDetectError, load_params, project_root, cli_errors, get_run_dir,
-                           parse_set, check_device, run_lock, step_done, mark_done)
-from .extract import FACE_PARAMS, extract_lock
+                           parse_set, check_device, run_lock, step_done, mark_done, check_range)
+from .extract import FACE_PARAMS, extract_lock, _check_face_params
+from .hparams import TrainParams, model_specs
 from .extract_ray import extract_engine
 
 # %% auto #0
-__all__ = ['STAGES', 'CHAIN_FLAG', 'NEVER_FLAGS', 'LIBRARY_FLAGS', 'ENGINE_KEYS', 'find_nbs', 'chain_cells', 'stage_notebook',
-           'stage_params', 'declared_params', 'engine_call', 'apply_overrides', 'check_params', 'run_stage',
-           'run_chain', 'run_cli']
+__all__ = ['STAGES', 'CHAIN_FLAG', 'NEVER_FLAGS', 'LIBRARY_FLAGS', 'ENGINE_KEYS', 'RANGES', 'find_nbs', 'chain_cells',
+           'stage_notebook', 'stage_params', 'declared_params', 'engine_call', 'apply_overrides', 'check_params',
+           'run_stage', 'run_chain', 'run_cli']
 
 # %% ../nbs/13_run.ipynb #0dc289b9
 STAGES = [('data', '04_data.ipynb'), ('extract', '05_extract.ipynb'), ('luminance', '06a_luminance_explore.ipynb'),
@@ -155,11 +156,31 @@ def _check_value(where:str, key:str, v, default:str):
     accepts, what = _KINDS[k]
     if not accepts(v): raise DFDetectError(f"{where}: {key}={v!r} should be {what} (the notebook's default: {default})")
 
+RANGES = dict(  # the numbers the chain's other keys may take (`core.check_range`); the face and training knobs are checked by their stages' own checks
+    batch_size='>= 1', workers='>= 0', max_crops='>= 1', pair_frames='>= 1', pair_size='>= 8', max_pairs='>= 0', n_folds='>= 2',
+    test_frac='(0, 1)', folds='>= 0', n_frames='>= 1', frame_grid='>= 1', eps='(0, 0.5)', default='[0, 1]', n_check='>= 0')
+
+def _check_ranges(name:str, sp:dict, decl:dict, what:str):
+    "A one-line error for the first value of stage `name`'s parameters `sp` out of its range: `RANGES`, the face knobs' and the training knobs' checks"
+    def default(k):
+        try: return ast.literal_eval(decl[k]['default'])
+        except (KeyError, ValueError, SyntaxError): return None
+    try:
+        for k, spec in RANGES.items():
+            if k in sp and not (name == 'extract' and k in FACE_PARAMS): check_range(k, sp[k], spec)
+        if name == 'extract': _check_face_params(FACE_PARAMS | {k: sp[k] for k in FACE_PARAMS if sp.get(k) is not None})
+        if name in ('train', 'luminance_benefit'):  # the training knobs, over the notebook's defaults (epochs + freeze_epochs >= 1...)
+            knobs = {k: sp[k] if k in sp else default(k) for k in TrainParams.names() if k in decl}
+            knobs = {k: v for k, v in knobs.items() if v is not None} | (dict(sp.get('knobs') or default('knobs') or {}) if name == 'luminance_benefit' else {})
+            archs = sp.get('archs') or default('archs') or [TrainParams.arch]
+            model_specs(archs, knobs, 'archs') if name == 'train' else TrainParams.from_dict(knobs, strict=False, what='knobs')
+    except DFDetectError as e: raise DFDetectError(f'{what}: {e}') from None
+
 def check_params(params:dict, # a parameters dictionary (e.g. a loaded YAML file)
                  nbs:str|Path|None=None, # folder of the stage notebooks
                  what:str='parameters', # where `params` came from, for the errors
                 ) -> dict:
-    "The parameters each stage would get from `params`; a one-line error for an unknown section or key, or a wrong type"
+    "The parameters each stage would get from `params`; a one-line error for an unknown section or key, a wrong type or a value out of range"
     nbs, names = find_nbs(nbs), [s for s, _ in STAGES]
     decl = {name: declared_params(name, nbs/nb) for name, nb in STAGES}
     glob = {k: d['default'] for name in names for k, d in decl[name].items()}
@@ -176,6 +197,7 @@ def check_params(params:dict, # a parameters dictionary (e.g. a loaded YAML file
         try: out[name] = stage_params(params, name, set(decl[name]))
         except DFDetectError as e: raise DFDetectError(f'{what}: {e}') from None
         for k, v in (params.get(name) or {}).items(): _check_value(f'{what}: {name}', k, v, decl[name][k]['default'])
+    for name in names: _check_ranges(name, out[name], decl[name], f'{what}: {name}')
     try: engine_call('extract', out['extract'])  # an unknown engine fails now
     except DFDetectError as e: raise DFDetectError(f'{what}: extract: {e}') from None
     return out
