@@ -23,7 +23,7 @@ RANGES = dict(  # the numbers a knob may take (`core.check_range`); None always 
     img_size='>= 8', bs='>= 1', epochs='>= 0', freeze_epochs='>= 0', max_per_video='>= 1', valid_max_per_video='>= 1',
     lr='> 0', lr_mult='> 0', lr_find='>= 0', pct_start='[0, 1)', moms='[0, 1)', wd='>= 0', ps='[0, 1)', lin_ftrs='>= 1',
     label_smoothing='[0, 1)', focal_gamma='>= 0', max_rotate='[0, 180]', max_zoom='>= 1', max_lighting='[0, 1)',
-    max_warp='[0, 1)', p_affine='[0, 1]', p_lighting='[0, 1]', patience='>= 1', min_delta='>= 0', num_workers='>= 0', seed='>= 0')
+    max_warp='[0, 1)', p_affine='[0, 1]', p_lighting='[0, 1]', patience='>= 1', min_delta='>= 0', num_workers='>= 0', seed='>= 0', sam_rho='>= 0')
 
 @dataclass
 class TrainParams:
