@@ -14,12 +14,12 @@ from .core import *
 from .data import read_manifest
 from .extract import extract_faces
 from .models import load_model, predict_crops
-from .metrics import fake_labels, video_metrics
+from .metrics import fake_labels, video_metrics, group_bootstrap, interval_words
 from .aggregate import take_frames, track_scores, video_scores, _with_model
 
 # %% auto #0
-__all__ = ['metrics_by', 'compare', 'plot_report', 'plot_frames_curve', 'worst_videos', 'show_worst', 'load_preds',
-           'judged_videos', 'evaluate', 'report_figures', 'ood_check', 'evaluate_cli']
+__all__ = ['metrics_by', 'auc_intervals', 'compare', 'plot_report', 'plot_frames_curve', 'worst_videos', 'show_worst',
+           'load_preds', 'judged_videos', 'evaluate', 'report_figures', 'ood_check', 'evaluate_cli']
 
 # %% ../nbs/10a_evaluate.ipynb #13ef0f55
 def metrics_by(vs:pd.DataFrame, # video scores (model, strategy, video, label, prob, ...)
@@ -40,6 +40,21 @@ def metrics_by(vs:pd.DataFrame, # video scores (model, strategy, video, label, p
     rows = [dict(zip(groups, k if isinstance(k, tuple) else (k,)), **video_metrics(g.label, g.prob, eps))
             for k, g in vs.groupby(groups, dropna=False, sort=False)]
     return pd.DataFrame(rows)
+
+# %% ../nbs/10a_evaluate.ipynb #bb9600bd
+def auc_intervals(vs:pd.DataFrame, # video scores with `group` (else each video is its own group)
+                  by:list=(), # columns beyond model, strategy and n_frames that name a row (e.g. ['dataset'])
+                  n_boot:int=1000, # bootstrap resamples
+                  seed:int=0, # bootstrap seed
+                 ) -> pd.DataFrame:
+    "Per row of `metrics_by`: the AUC's interval over identity groups, the effective groups of each class, and its words"
+    keys = [c for c in ('model', 'strategy', 'n_frames') if c in vs] + list(by)
+    rows = []
+    for k, g in vs.groupby(keys, dropna=False, sort=False):
+        r = group_bootstrap(g.label, g.prob, g['group'] if 'group' in g else g.video, n_boot=n_boot, seed=seed)
+        rows.append(dict(zip(keys, k if isinstance(k, tuple) else (k,)), auc_lo=r['lo'], auc_hi=r['hi'], n_groups=r['n_groups'],
+                         n_eff_fake=round(r['n_eff_fake'], 1), n_eff_real=round(r['n_eff_real'], 1), auc_says=interval_words(r['lo'], r['hi'])))
+    return pd.DataFrame(rows, columns=keys + ['auc_lo', 'auc_hi', 'n_groups', 'n_eff_fake', 'n_eff_real', 'auc_says'])
 
 # %% ../nbs/10a_evaluate.ipynb #5e791e46
 def compare(preds:pd.DataFrame, # frame-level predictions of one or more models
@@ -177,14 +192,18 @@ def evaluate(run_dir:str|Path|None=None, # run folder (videos.parquet, splits.pa
              default:float=0.5, # score of a video without any face
              part:str='test', # 'test' (final models) or 'cv' (out-of-fold predictions)
              preds:pd.DataFrame|None=None, # the predictions; default `load_preds(run_dir, part)`
+             n_boot:int=1000, # resamples of the AUC intervals over identity groups (0: none)
             ) -> dict:
-    "Score and measure every model × strategy; write video_metrics.csv, video_scores.parquet, track_scores.parquet"
+    "Score and measure every model × strategy (AUC intervals over identity groups); write video_metrics.csv, video_scores.parquet, track_scores.parquet"
     run_dir = get_run_dir(run_dir)
     preds = load_preds(run_dir, part) if preds is None else preds
     allv = load_table(run_dir.videos)
     if miss := sorted(set(preds.video) - set(allv.video)):
         raise DFDetectError(f"{run_dir.videos}: {len(miss)} predicted videos are missing, e.g. {miss[0]!r} (stale? run dfdetect-index)")
-    videos = judged_videos(allv, load_table(run_dir.splits), part)
+    splits = load_table(run_dir.splits)
+    videos = judged_videos(allv, splits, part)
+    grp = splits.drop_duplicates('video').set_index('video')['group'] if 'group' in splits else pd.Series(dtype=object)
+    videos = videos.assign(group=videos.video.map(grp).fillna(videos.video))   # what the intervals resample
     ff = run_dir.face_failures
     failures = load_table(ff) if ff.exists() else None
     grid = list(dict.fromkeys([n_frames] + [n for n in frame_grid if n]))
@@ -192,6 +211,10 @@ def evaluate(run_dir:str|Path|None=None, # run folder (videos.parquet, splits.pa
     vs = vs[vs.n_frames == (n_frames or 0)]
     table = curve[curve.n_frames == (n_frames or 0)].sort_values('log_loss').reset_index(drop=True)
     by = {b: metrics_by(vs, b, eps) for b in ('folder', 'dataset', 'method') if b in vs}
+    if n_boot:
+        keys = [c for c in ('model', 'strategy', 'n_frames') if c in vs]
+        table = table.merge(auc_intervals(vs, (), n_boot), on=keys, how='left')
+        if 'dataset' in by: by['dataset'] = by['dataset'].merge(auc_intervals(vs, ['dataset'], n_boot), on=keys + ['dataset'], how='left')
     if 'method' in by: by['method'] = by['method'].assign(method=lambda t: t.dataset.astype(str) + '/' + t.method.astype(str)).drop(columns='dataset')
     by = pd.concat([t.rename(columns={b: 'group'}).assign(by=b) for b, t in by.items() if len(t)] or [pd.DataFrame()], ignore_index=True)
     tracks = pd.concat([track_scores(preds, s, n_frames) for s in strategies], ignore_index=True)

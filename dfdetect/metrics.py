@@ -108,10 +108,17 @@ def effective_groups(groups, # the group of each item (a clip's identity group)
     n = pd.Series(np.asarray(groups)).value_counts().to_numpy(float)
     return float(n.sum()**2/(n**2).sum()) if len(n) else 0.
 
+def _rank_auc(y, p):
+    "ROC AUC as the Mann-Whitney statistic from ranks (ties averaged): `roc_auc`'s value, many times faster on small sets"
+    from scipy.stats import rankdata
+    n1 = int(y.sum()); n0 = len(y) - n1
+    if not n1 or not n0: return float('nan')
+    return float((rankdata(p)[y == 1].sum() - n1*(n1 + 1)/2)/(n1*n0))
+
 def group_bootstrap(y, # labels: 1/'FAKE' or 0/'REAL', one per clip
                     p, # predicted P(FAKE), one per clip
                     groups, # the identity group of each clip: what is resampled
-                    metric=None, # f(y, p) -> float; default `roc_auc`
+                    metric=None, # f(y, p) -> float on int labels; default the ROC AUC
                     n_boot:int=2000, # resamples
                     seed:int=0, # random seed
                     ci:float=0.95, # interval coverage
@@ -119,7 +126,7 @@ def group_bootstrap(y, # labels: 1/'FAKE' or 0/'REAL', one per clip
                     min_groups:int=3, # fewer groups holding a fake (or a real) than this: no interval (NaN), the resampling would be degenerate
                    ) -> dict:
     "A metric with a percentile interval from resampling whole groups (or the paired difference of two models)"
-    metric = metric or roc_auc
+    metric = metric or _rank_auc
     y, p, g = fake_labels(y), np.asarray(p, float), pd.Series(np.asarray(groups)).astype(str).to_numpy()
     if not len(y) == len(p) == len(g): raise DFDetectError(f'group_bootstrap: {len(y)} labels, {len(p)} scores, {len(g)} groups')
     q = None if p2 is None else np.asarray(p2, float)
