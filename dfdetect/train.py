@@ -387,7 +387,7 @@ def cross_validate(crops:pd.DataFrame, # from `training_crops` (with fold and pa
 # %% ../nbs/08_train.ipynb #ddc92b56
 def plot_cv(cv:pd.DataFrame, # from `cross_validate`
            ):
-    "Per-fold bars and mean ± std of each metric, per model"
+    "Per-fold bars and the mean and range over the folds of each metric, per model"
     import matplotlib.pyplot as plt
     fig, axs = plt.subplots(1, len(METRICS), figsize=(4.2 * len(METRICS), 3.2))
     models = sorted(cv.model.unique())
@@ -398,9 +398,10 @@ def plot_cv(cv:pd.DataFrame, # from `cross_validate`
             xs = i - 0.4 + w * (np.arange(len(d)) + 0.5)
             ax.bar(xs, d[m], w, color=plt.cm.tab10(i), alpha=0.55, edgecolor='white')
             for x, k in zip(xs, d.fold): ax.text(x, 0, str(k), ha='center', va='bottom', fontsize=7)
-            ax.errorbar(i, d[m].mean(), yerr=d[m].std() if len(d) > 1 else 0, fmt='o', color='k', capsize=4)
+            lo, mid, hi = d[m].min(), d[m].mean(), d[m].max()   # the folds' range: never past what a metric can take
+            ax.errorbar(i, mid, yerr=[[mid - lo], [hi - mid]], fmt='o', color='k', capsize=4)
         ax.set_xticks(range(len(models)), models, rotation=20, ha='right', fontsize=8); ax.set_title(m)
-    fig.suptitle('cross-validation, frame level: one bar per fold (numbered), dot = mean ± std', fontsize=9)
+    fig.suptitle('cross-validation, frame level: one bar per fold (numbered), dot = mean, whiskers = range over the folds', fontsize=9)
     fig.tight_layout()
     return fig
 
