@@ -133,7 +133,7 @@ def framed(frame:np.ndarray, # uint8 RGB frame
 
 def score_svg(res:dict, # a result of `predict_video`
               threshold:float=0.5, # drawn as a dashed line
-              w:int=600, h:int=220, # the drawing's units (it scales to the page's width)
+              w:int=480, h:int=200, # the drawing's units (it scales to the page's width)
              ) -> str:
     "An inline SVG: P(FAKE) of every frame of every track, over the frame index, with each track's score"
     fr, m = pd.DataFrame(res.get('frames') or []), 36
@@ -144,15 +144,15 @@ def score_svg(res:dict, # a result of `predict_video`
     pal = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2']
     g = [f'<line x1="{m}" x2="{w-8}" y1="{Y(threshold):.1f}" y2="{Y(threshold):.1f}" stroke="#000" stroke-dasharray="4 3"/>',
          f'<line x1="{m}" x2="{m}" y1="8" y2="{Y(0):.1f}" stroke="#888"/><line x1="{m}" x2="{w-8}" y1="{Y(0):.1f}" y2="{Y(0):.1f}" stroke="#888"/>']
-    g += [f'<text x="{m-4}" y="{Y(v)+4:.1f}" text-anchor="end" font-size="11">{v:g}</text>' for v in (0, 0.5, 1)]
-    g += [f'<text x="{X(v):.1f}" y="{h-14}" text-anchor="middle" font-size="11">{v:.0f}</text>' for v in (f0, f1)]
-    g.append(f'<text x="{(m + w)/2:.0f}" y="{h-2}" text-anchor="middle" font-size="11">frame</text>')
+    g += [f'<text x="{m-4}" y="{Y(v)+4:.1f}" text-anchor="end" font-size="12">{v:g}</text>' for v in (0, 0.5, 1)]
+    g += [f'<text x="{X(v):.1f}" y="{h-14}" text-anchor="middle" font-size="12">{v:.0f}</text>' for v in (f0, f1)]
+    g.append(f'<text x="{(m + w)/2:.0f}" y="{h-2}" text-anchor="middle" font-size="12">frame</text>')
     for j, t in enumerate(res.get('tracks') or []):
         d, c = fr[fr.track == t['track']].sort_values('frame'), pal[j % len(pal)]
         pts = ' '.join(f'{X(r.frame):.1f},{Y(r.prob):.1f}' for r in d.itertuples())
         g.append(f'<polyline points="{pts}" fill="none" stroke="{c}" stroke-width="2"/>')
         g += [f'<circle cx="{X(r.frame):.1f}" cy="{Y(r.prob):.1f}" r="3" fill="{c}"/>' for r in d.itertuples()]
-        g.append(f'<text x="{w-10}" y="{20 + 14*j}" text-anchor="end" font-size="12" fill="{c}">track {t["track"]:.0f}: score {t["score"]:.3f}</text>')
+        g.append(f'<text x="{w-10}" y="{20 + 16*j}" text-anchor="end" font-size="13" fill="{c}">track {t["track"]:.0f}: score {t["score"]:.3f}</text>')
     return (f'<svg viewBox="0 0 {w} {h}" role="img" aria-label="P(FAKE) per frame and track">' + ''.join(g) + '</svg>')
 
 # %% ../nbs/12_report.ipynb #c418f3e4
@@ -160,7 +160,7 @@ _CSS = """body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:
 h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.1rem;margin:1.2rem 0 .4rem}
 .file{overflow-wrap:anywhere;font-family:ui-monospace,monospace;font-size:.85rem}
 .verdict{padding:.6rem .8rem;border-radius:.4rem}.FAKE{background:#fde2de}.REAL{background:#e0f3e0}.UNKNOWN{background:#eee}
-img,svg{max-width:100%;height:auto;display:block}
+img,svg{max-width:100%;height:auto;display:block}svg{max-width:40rem}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(9.5rem,1fr));gap:.5rem}
 .wide{grid-template-columns:repeat(auto-fill,minmax(15rem,1fr))}
 figure{margin:0}figcaption{font-size:.78rem;color:#444}.pair{display:flex;gap:2px}.pair img{width:50%}
@@ -300,7 +300,7 @@ def write_reports(results:list[dict], # `predict_video` results (`dfdetect-predi
     names, pages = [report_name(i, r['video']) for i, r in enumerate(results)], []
     for r, nm in zip(results, names):
         f = out/nm
-        assert f.resolve().parent == out.resolve(), f  # a name never leaves the folder (report_name keeps no separator)
+        if f.resolve().parent != out.resolve(): raise DFDetectError(f'{f}: a report page must stay in {out}')  # report_name keeps no separator
         pages.append(atomic_write_text(f, video_report(r, predictor, settings, model, method, no_cam=no_cam, **kwargs)))
     return pages + [atomic_write_text(out/'index.html', index_page(results, names, settings))]
 
@@ -313,8 +313,9 @@ def report_run(out:Path, # the command's output prefix (`predict.output_prefix`)
     "The pages of the results `dfdetect-predict` just wrote to `<out>.json` (none when it wrote none)"
     js = _outputs(out)['json']
     if not js.exists() or js.stat().st_mtime < since: return []
+    t0 = time.perf_counter()
     pages = write_reports(json.loads(js.read_text()), predictor, report, settings)
-    print(f'report: {len(pages) - 1} page(s) -> {pages[-1]}', file=sys.stderr)
+    print(f'report: {len(pages) - 1} page(s) in {time.perf_counter() - t0:.1f} s -> {pages[-1]}', file=sys.stderr)
     return pages
 
 # %% ../nbs/12_report.ipynb #30df185b
