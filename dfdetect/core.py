@@ -17,7 +17,7 @@ __all__ = ['RUN_LAYOUT', 'DFDetectError', 'cache_dir', 'scratch_dir', 'RunDir', 
            'save_table', 'load_table', 'file_lock', 'make_once', 'run_lock', 'holds_lock', 'step_key', 'step_done',
            'mark_done', 'file_stamp', 'safe_join', 'load_params', 'parse_set', 'check_range', 'usable_cpus',
            'gpu_problem', 'check_device', 'get_device', 'device_summary', 'set_seed', 'save_fig', 'os_problem',
-           'cli_errors', 'realdata_root', 'parse_shard', 'take_shard', 'progress_lines', 'progress']
+           'cli_errors', 'realdata_root', 'parse_shard', 'take_shard', 'progress_lines', 'progress', 'chromium_tab']
 
 # %% ../nbs/00_core.ipynb #6e940918
 class DFDetectError(Exception):
@@ -550,3 +550,49 @@ def progress(items, # a sized iterable
     if progress_lines(): return _progress_lines(items, what, every_s, log)
     from fastprogress.fastprogress import progress_bar
     return progress_bar(items)
+
+# %% ../nbs/00_core.ipynb #56ae21b3
+@contextlib.contextmanager
+def chromium_tab(chromium:str='chromium', # the browser executable (Debian package `chromium`)
+                 width:int=1400, height:int=1600, # the window, CSS pixels
+                 mobile:bool=False, # emulate a phone: the page's viewport meta tag is honoured
+                ):
+    "Headless Chromium with one tab: yields `cdp(method, **params)` -> result; the events it saw are in `cdp.events`"
+    import shutil, subprocess, urllib.request
+    from websockets.sync.client import connect
+    if not shutil.which(chromium): raise DFDetectError(f'{chromium}: not found (apt-get install chromium)')
+    prof = Path(tempfile.mkdtemp(prefix='dfdetect-chromium-'))
+    br = subprocess.Popen([shutil.which(chromium), '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+                           '--disable-component-update', '--disable-sync', '--no-first-run', f'--user-data-dir={prof}',
+                           '--remote-debugging-port=0', 'about:blank'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        port_file, t0 = prof/'DevToolsActivePort', time.time()
+        while not port_file.exists() or not port_file.read_text().strip():
+            if time.time() - t0 > 60 or br.poll() is not None: raise DFDetectError(f'{chromium}: did not start')
+            time.sleep(0.2)
+        port = int(port_file.read_text().split()[0])
+        tabs = json.loads(urllib.request.urlopen(f'http://127.0.0.1:{port}/json/list').read())
+        ws_url = next(t['webSocketDebuggerUrl'] for t in tabs if t['type'] == 'page')
+        with connect(ws_url, max_size=2**28) as ws:
+            n = [0]
+            def send(method, params):
+                n[0] += 1; ws.send(json.dumps({'id': n[0], 'method': method, 'params': params})); return n[0]
+            def cdp(method, **params):
+                k = send(method, params)
+                while True:
+                    m = json.loads(ws.recv(timeout=120))
+                    if 'method' in m:
+                        cdp.events.append(m)
+                        if m['method'] == 'Page.javascriptDialogOpening': send('Page.handleJavaScriptDialog', {'accept': False})
+                    elif m.get('id') == k:
+                        if 'error' in m: raise DFDetectError(f'chromium {method}: {m["error"]}')
+                        return m.get('result', {})
+            cdp.events = []
+            cdp('Page.enable'); cdp('Runtime.enable')
+            cdp('Emulation.setDeviceMetricsOverride', width=width, height=height, deviceScaleFactor=1, mobile=mobile)
+            yield cdp
+    finally:
+        br.terminate()
+        try: br.wait(10)
+        except subprocess.TimeoutExpired: br.kill()
+        shutil.rmtree(prof, ignore_errors=True)

@@ -10,7 +10,7 @@ import os, re, sys, ast, json, time, shutil, hashlib, tempfile, subprocess, sysc
 from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 from fastcore.script import call_parse
-from .core import DFDetectError, project_root, cli_errors
+from .core import DFDetectError, project_root, cli_errors, chromium_tab
 
 # %% auto #0
 __all__ = ['SKIP_FLAGS', 'TRAINING', 'course_root', 'course_nbs', 'code_hash', 'scrub_paths', 'execute_nb', 'finish_nb',
@@ -417,37 +417,14 @@ def check_site(site:str|Path, # a folder built by `build_site`
                width:int=1400, height:int=1600, # screenshot size
               ) -> dict:
     "Open `pages` of `site` in headless Chromium: {page: images, title, screenshot}, plus 'broken' internal links"
-    import http.server, threading, functools, base64, urllib.request
-    from websockets.sync.client import connect
+    import http.server, threading, functools, base64
     site = Path(site)
-    if not shutil.which(chromium): raise DFDetectError(f'{chromium}: not found (apt-get install chromium)')
     shots = Path(shots or tempfile.mkdtemp(prefix='dfdetect-shots-')); shots.mkdir(parents=True, exist_ok=True)
     srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), functools.partial(_QuietHandler, directory=str(site)))
     threading.Thread(target=srv.serve_forever, daemon=True).start()
-    prof = Path(tempfile.mkdtemp(prefix='dfdetect-chromium-'))
-    br = subprocess.Popen([shutil.which(chromium), '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-                           '--disable-component-update', '--disable-sync', '--no-first-run', f'--user-data-dir={prof}',
-                           '--remote-debugging-port=0', 'about:blank'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     res = {}
     try:
-        port_file, t0 = prof/'DevToolsActivePort', time.time()
-        while not port_file.exists() or not port_file.read_text().strip():
-            if time.time() - t0 > 60 or br.poll() is not None: raise DFDetectError(f'{chromium}: did not start')
-            time.sleep(0.2)
-        port = int(port_file.read_text().split()[0])
-        tabs = json.loads(urllib.request.urlopen(f'http://127.0.0.1:{port}/json/list').read())
-        ws_url = next(t['webSocketDebuggerUrl'] for t in tabs if t['type'] == 'page')
-        with connect(ws_url, max_size=2**28) as ws:
-            n = [0]
-            def cdp(method, **params):
-                n[0] += 1; ws.send(json.dumps({'id': n[0], 'method': method, 'params': params}))
-                while True:
-                    m = json.loads(ws.recv(timeout=120))
-                    if m.get('id') == n[0]:
-                        if 'error' in m: raise DFDetectError(f'chromium {method}: {m["error"]}')
-                        return m.get('result', {})
-            cdp('Page.enable')
-            cdp('Emulation.setDeviceMetricsOverride', width=width, height=height, deviceScaleFactor=1, mobile=False)
+        with chromium_tab(chromium, width, height) as cdp:  # the driver lives in core (00_core), shared with the reports
             for pg in pages:
                 url, t0 = f'http://127.0.0.1:{srv.server_address[1]}/{pg}', time.time()
                 cdp('Page.navigate', url=url)
@@ -465,11 +442,7 @@ def check_site(site:str|Path, # a folder built by `build_site`
                     time.sleep(0.3)
                     png = base64.b64decode(cdp('Page.captureScreenshot', format='png')['data'])
                     (shots/f'{Path(pg).stem}_figure.png').write_bytes(png)
-    finally:
-        br.terminate()
-        try: br.wait(10)
-        except subprocess.TimeoutExpired: br.kill()
-        srv.shutdown(); shutil.rmtree(prof, ignore_errors=True)
+    finally: srv.shutdown()
     res['broken'] = _internal_links(site)
     return res
 

@@ -6,7 +6,7 @@ Docs: https://dfdetect.github.io/dfdetect/predict_ray.html.md"""
 
 # %% ../nbs/12a_predict_ray.ipynb #e7aebe31
 from __future__ import annotations
-import sys, pickle
+import sys, time, pickle
 from pathlib import Path
 from fastcore.script import call_parse
 import numpy as np
@@ -17,6 +17,7 @@ from .aggregate import get_strategy
 from .export import load_predictor, BACKENDS
 from .predict import (decode_video, predict_video, detector_device, default_model, default_backend, find_videos,
                               output_prefix, predict_folder, cpu_threads, reuse_freed_memory, _result)
+from .report import report_dir, report_run
 
 # %% auto #0
 __all__ = ['VideoPredictor', 'predict_videos_ray', 'predict_cli']
@@ -96,6 +97,7 @@ def predict_cli(path:str, # a video file, or a folder searched recursively (.mp4
                 detect_size:int=None, # longest side of the frames MTCNN sees (default: the training run's, 960)
                 engine:str='local', # 'local': this process (`predict_videos`, `video_workers` videos at a time); 'ray': Ray Data (`predict_videos_ray`)
                 address:str=None, # with --engine ray: the Ray cluster to join ('auto' or host:port); default a local Ray
+                report:str=None, # also write an HTML page per video, and index.html, into this folder (see 12_report)
                ):
     "Predict P(FAKE) of a video or of every video in a folder; print and save the results as they come (see 12_predict)"
     # every argument first: a mistake costs a second, not the run
@@ -108,12 +110,15 @@ def predict_cli(path:str, # a video file, or a folder searched recursively (.mp4
     if address and engine != 'ray': raise DFDetectError(f'--address {address!r}: only with --engine ray')
     if address: check_address(address)  # before a model is loaded or a file written
     o = output_prefix(out)
+    rep = report_dir(report) if report else None
     paths = find_videos(path)
     if engine == 'local': cpu_threads(device); reuse_freed_memory()  # this process does the work; threads before the model loads (ONNX Runtime takes torch's count)
     mp = Path(model) if model else default_model(run_dir)
     pred = load_predictor(mp, backend or default_backend(mp, device), device)
     def ray_engine(todo, pred, on_result=None, **kw):  # the actors load the model the command loaded
         return predict_videos_ray(todo, pred.source, pred.backend, device, address=address, on_result=on_result, **kw)
-    try: predict_folder(paths, pred, o, ray_engine if engine == 'ray' else None,
-                        n_frames=n_frames, strategy=strategy, threshold=threshold, detect_size=detect_size)
+    kw, t0 = dict(n_frames=n_frames, strategy=strategy, threshold=threshold, detect_size=detect_size), time.time()
+    try: predict_folder(paths, pred, o, ray_engine if engine == 'ray' else None, **kw)
     except KeyboardInterrupt: sys.exit(130)  # predict_folder said where the finished videos are
+    finally:
+        if rep: report_run(o, pred, rep, since=t0, **kw)  # the pages of the results just saved (none if it saved none)
