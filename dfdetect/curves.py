@@ -211,15 +211,19 @@ def conclusion(curves:pd.DataFrame, # from `how_far`
 # %% ../nbs/15_how_far.ipynb #75231608
 def plot_curves(curves:pd.DataFrame, # from `how_far`
                ):
-    "AUC (with its interval) of each held-out set against epochs (top) and training minutes (bottom), one line per model"
+    "AUC (with its interval) of each held-out set against epochs (top) and training minutes (bottom, with the training loss dotted), one line per model"
     import matplotlib.pyplot as plt
     evs = sorted(curves['eval'].unique())
     fig, axs = plt.subplots(2, len(evs), figsize=(4.2*len(evs), 6), squeeze=False)
+    twins = {}
     for j, ev in enumerate(evs):
         for k, (m, g) in enumerate(curves[curves['eval'] == ev].groupby('model')):
             for i, x in enumerate([g.epoch, g.train_s/60]):
                 axs[i, j].plot(x, g.auc, 'o-', color=plt.cm.tab10(k), label=m)
                 axs[i, j].fill_between(x, g.lo, g.hi, color=plt.cm.tab10(k), alpha=0.15)
+            if 'train_loss' in g and g.train_loss.notna().any():   # beside the minutes: what the training loss did meanwhile
+                tw = twins.setdefault(j, axs[1, j].twinx())
+                tw.plot(g.train_s/60, g.train_loss, ':', color=plt.cm.tab10(k)); tw.set_ylabel('training loss (dotted)', fontsize=8)
         for i, xl in enumerate(['epoch', 'training minutes']):
             axs[i, j].axhline(0.5, color='grey', lw=0.8, ls=':'); axs[i, j].set_ylim(0, 1.02)
             axs[i, j].set_xlabel(xl); axs[i, j].set_ylabel('clip AUC')
