@@ -10,7 +10,8 @@
 #                                                 #   command "bash benchmarks/gpu_detector.sh $OUT", timeout_s 560
 #   bash benchmarks/gpu_detector.sh OUT --smoke   # the same path tiny on the CPU, on the bundled sample (15_how_far runs it)
 # Knobs (environment): MAX_MINUTES per model's training (default 2.0: three models in one 10-minute call),
-# MODES (sbi,real,both), INPUT_MODES (e.g. y,rgb+y: more models on INPUT_FAKES, default sbi), EPOCHS.
+# MODES (sbi,real,both), INPUT_MODES (e.g. y,rgb+y: more models on INPUT_FAKES, default sbi), EPOCHS, WHEELS (default .whl;
+# empty: a dry run of the real path on this machine's Python, e.g. MODES=sbi EPOCHS=1 MAX_MINUTES=0.1 WHEELS= ... on a CPU).
 # Writes OUT/curves.csv, OUT/scores.parquet (numbers and clip names only), OUT/gpu_detector.log and, not copied back
 # (three folders down), OUT/export/<model>/. Nothing of the clips or the models enters the repository.
 set -euo pipefail
@@ -47,8 +48,9 @@ export MPLBACKEND=Agg PYTHONUNBUFFERED=1 DFDETECT_PROGRESS=lines
 if [[ -z $smoke ]]; then
   run=.device/realdata
   [[ -f $run/faces/index.parquet ]] || { echo "$run: no crops (run 'bash benchmarks/gpu_detector.sh --prep' beside ../shared first, and carry .device)"; exit 2; }
-  if [[ -d .whl ]]; then
-    python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl
+  whl=${WHEELS-.whl}   # WHEELS= (empty): use this Python's packages (a dry run on a CPU)
+  if [[ -n $whl && -d $whl ]]; then
+    python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site "$whl"/*.whl
     export PYTHONPATH=/tmp/site:$PWD
   fi
   nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || true
