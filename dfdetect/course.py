@@ -403,7 +403,7 @@ def _table_pipes(md:str) -> str:
     return '\n'.join(re.sub(r'`([^`]*\\\|[^`]*)`', fix, l) if l.lstrip().startswith('|') else l for l in md.split('\n'))
 
 def site_nb(nb:dict, nb_names:set, syms:dict) -> dict:
-    "A course notebook as the site shows it: no `#| hide`, `default_exp` or pre-title cells, no directive lines, linked names"
+    "A course notebook as the site shows it: no `#| hide`, `default_exp` or pre-title cells, `#| echo: false` sources hidden, no directive lines, linked names"
     import copy
     nb = copy.deepcopy(nb); cells = []
     title = next((i for i, c in enumerate(nb['cells']) if c['cell_type'] == 'markdown' and _src(c).startswith('# ')), 0)
@@ -411,6 +411,8 @@ def site_nb(nb:dict, nb_names:set, syms:dict) -> dict:
         s = _src(c)
         if c['cell_type'] == 'code':
             if i < title or re.search(r'^#\|\s*(hide|default_exp)\b', s, re.M): continue   # imports above the title too
+            if re.search(r'^#\|\s*echo:\s*false\b', s, re.M):   # nbdev's "outputs only": the site hides the source
+                c.setdefault('metadata', {})['tags'] = [*c['metadata'].get('tags', []), 'remove_input']
             c['source'] = _DIRECTIVE.sub('', s).strip('\n')
         elif c['cell_type'] == 'markdown':
             s = re.sub(r'^(#+ .*)$', lambda m: m[1].replace('`', ''), s, flags=re.M)  # the toc and nbconvert slug code apart
@@ -435,18 +437,23 @@ def _mathjax_dir() -> Path|None:
     d = Path(jupyter_server_mathjax.__file__).parent/'static'
     return d if (d/'MathJax.js').exists() else None
 
+_MATHJAX_LOCAL = """MathJax.Hub.Config({"HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null},
+                  tex2jax: {ignoreClass: "tex2jax_ignore|clipboard-copy-txt"}});
+MathJax.Ajax.loadComplete("[MathJax]/config/local/dfdetect.js");
+"""  # the STIX-Web fonts, the only ones the package ships (as Jupyter configures it); never the code a copy button copies
+
 def _stage(stem:str) -> str: return stem.split('_')[0]   # '05_extract' -> '05', '07a_sbi' -> '07a'
 
 def _mkdocs_yml(stage:Path, site:Path, nav:list, material:bool) -> str:
     import yaml
     jup = dict(include=['*.ipynb'], include_source=True, execute=False, ignore_h1_titles=True, no_prompt=True,
-               include_requirejs=False, highlight_extra_classes='',
-               custom_mathjax_url='mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe')   # shipped in the site
+               include_requirejs=False, highlight_extra_classes='', remove_tag_config=dict(remove_input_tags=['remove_input']),
+               custom_mathjax_url='mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe,local/dfdetect')   # shipped in the site
     cfg = dict(site_name='dfdetect', site_description='Detect deepfake faces in videos: a course and a library',
                docs_dir=str(stage/'docs'), site_dir=str(site), use_directory_urls=False, nav=nav,
                theme=dict(name='material', font=False, features=['navigation.sections', 'search.highlight', 'content.code.copy'],
                           palette=dict(primary='indigo')) if material else dict(name='mkdocs'),
-               plugins=['search', *(['offline'] if material else []), {'mkdocs-jupyter': jup}], extra_css=['extra.css'],
+               plugins=['search', {'mkdocs-jupyter': jup}], extra_css=['extra.css'],
                markdown_extensions=['tables', 'attr_list', 'admonition', 'pymdownx.superfences',
                                     {'pymdownx.highlight': {'use_pygments': True}}, {'toc': {'permalink': True}}])
     return yaml.safe_dump(cfg, sort_keys=False)
@@ -478,6 +485,8 @@ def build_site(root:str|Path|None=None, # the checkout
         (docs/'readme.md').write_text(readme)
         (docs/'extra.css').write_text(_SITE_CSS)
         shutil.copytree(mj, docs/'mathjax', ignore=shutil.ignore_patterns('localization', 'SVG', 'tests'))
+        (docs/'mathjax'/'config'/'local').mkdir(parents=True, exist_ok=True)
+        (docs/'mathjax'/'config'/'local'/'dfdetect.js').write_text(_MATHJAX_LOCAL)
         titles = {}
         for p in nbs:
             nb = json.loads(p.read_text()); titles[p.stem] = _title(nb, p.stem)
@@ -585,10 +594,14 @@ def check_site(site:str|Path, # a folder built by `build_site`
                 n[0] += 1; ws.send(json.dumps({'id': n[0], 'method': method, 'params': params}))
                 while True:
                     m = json.loads(ws.recv(timeout=120))
+                    if m.get('method') == 'Log.entryAdded' and m['params']['entry']['level'] == 'error' \
+                       and 'about:blank' not in json.dumps(m['params']):   # a request that failed (not MathJax's blank test font)
+                        errors.append(f"{m['params']['entry'].get('url', '')}: {m['params']['entry']['text']}")
                     if m.get('id') == n[0]:
                         if 'error' in m: raise DFDetectError(f'chromium {method}: {m["error"]}')
                         return m.get('result', {})
-            cdp('Page.enable')
+            errors = []
+            cdp('Page.enable'); cdp('Log.enable')
             cdp('Emulation.setDeviceMetricsOverride', width=width, height=height, deviceScaleFactor=1, mobile=False)
             for pg in pages:
                 url, t0 = f'http://127.0.0.1:{srv.server_address[1]}/{pg}', time.time()
@@ -604,7 +617,7 @@ def check_site(site:str|Path, # a folder built by `build_site`
                 info = json.loads(cdp('Runtime.evaluate', expression=_JS, returnByValue=True)['result']['value'])
                 png = base64.b64decode(cdp('Page.captureScreenshot', format='png')['data'])
                 (shots/f'{Path(pg).stem}.png').write_bytes(png)
-                res[pg] = {**info, 'screenshot': shots/f'{Path(pg).stem}.png'}
+                res[pg] = {**info, 'errors': errors[:], 'screenshot': shots/f'{Path(pg).stem}.png'}; errors.clear()
                 if info['imgs']:   # and one scrolled to the first figure, to see it drawn
                     cdp('Runtime.evaluate', expression='document.images[0].scrollIntoView({block: "center"})')
                     time.sleep(0.3)
@@ -645,8 +658,8 @@ def site_cli(site:str=None, # output folder; default `_site` in the checkout
             ):
     "Build the course site (mkdocs) from the notebooks with their outputs"
     t0 = time.time(); out = build_site(root, site)
-    print(f'site built in {time.time()-t0:.0f}s: open {out}/index.html (search works from the file too), '
-          f'or serve it: dfdetect-site --serve')
+    print(f'site built in {time.time()-t0:.0f}s in {out}: read it served, `dfdetect-site --serve` then http://127.0.0.1:{port}/ '
+          f'(opened as a file, {out}/index.html shows everything but search)')
     if not check: return serve_site(out, port) if serve else None
     res = check_site(out, shots=shots)
     for pg, v in res.items():
