@@ -13,10 +13,11 @@ from fastcore.script import call_parse
 from .core import DFDetectError, project_root, cli_errors, chromium_tab
 
 # %% auto #0
-__all__ = ['SKIP_FLAGS', 'TRAINING', 'course_root', 'course_nbs', 'code_hash', 'scrub_paths', 'execute_nb', 'finish_nb',
-           'refresh_notebooks', 'clear_outputs', 'check_notebooks', 'refresh_cli', 'check_cli', 'api_pages', 'site_nb',
-           'build_site', 'check_site', 'site_cli', 'module_notebooks', 'module_imports', 'loaded_modules',
-           'import_chain', 'order_violations', 'notebook_order_violations']
+__all__ = ['CORE_PATH', 'APPENDIX', 'SKIP_FLAGS', 'TRAINING', 'course_root', 'course_nbs', 'course_parts', 'code_hash',
+           'scrub_paths', 'execute_nb', 'finish_nb', 'refresh_notebooks', 'clear_outputs', 'check_notebooks',
+           'refresh_cli', 'check_cli', 'api_doc', 'api_pages', 'site_nb', 'build_site', 'check_site', 'serve_site',
+           'site_cli', 'module_notebooks', 'module_imports', 'loaded_modules', 'import_chain', 'order_violations',
+           'notebook_order_violations']
 
 # %% ../nbs/14_course.ipynb #c1400007
 def course_root(path:str|Path|None=None, # a folder inside the checkout; default the current one, else this package's
@@ -39,6 +40,21 @@ def course_nbs(root:str|Path|None=None, # the checkout
     bad = [n for n in names if Path(n).stem not in by]
     if bad: raise DFDetectError(f'{nbs}: no notebook(s) named {bad}')
     return [by[Path(n).stem] for n in names]
+
+# %% ../nbs/14_course.ipynb #1aa36187
+CORE_PATH = ('00a_story', '01_video', '02_detect', '03_sample', '04_data', '04a_tracks', '05_extract', '06_luminance',
+             '06a_luminance_explore', '07_splits', '07a_sbi', '07b_models', '08_train', '09_luminance_benefit',
+             '10_aggregate', '10a_evaluate', '11_export', '12_predict', '15_how_far')  # the lessons, in reading order
+APPENDIX = ('00_core', '05b_extract_ray', '07c_metrics', '07d_hparams', '10b_ensure', '12a_predict_ray', '13_run',
+            '13a_bad_input', '14_course')  # engineering and reference notebooks
+
+def course_parts(root:str|Path|None=None, # the checkout
+                ) -> dict[str, list[Path]]:
+    "{'core': notebooks of `CORE_PATH` in order, 'appendix': those of `APPENDIX`}; an error if a notebook is in neither"
+    nbs = {p.stem: p for p in course_nbs(root) if p.stem != 'index'}
+    missing = sorted(set(nbs) - set(CORE_PATH) - set(APPENDIX))
+    if missing: raise DFDetectError(f'{course_root(root)/"nbs"}: {missing} in neither CORE_PATH nor APPENDIX (14_course)')
+    return {'core': [nbs[n] for n in CORE_PATH if n in nbs], 'appendix': [nbs[n] for n in APPENDIX if n in nbs]}
 
 # %% ../nbs/14_course.ipynb #c1400010
 def _src(cell): return ''.join(cell['source']) if isinstance(cell['source'], list) else cell['source']
@@ -275,12 +291,83 @@ def _mod_nb(mod_file:Path) -> str|None:
     m = re.search(r'File to edit: \.\./nbs/(\S+?)\.ipynb', mod_file.read_text()[:600])
     return m[1] if m else None
 
+def _anno(a) -> str:
+    import inspect
+    if a is inspect.Parameter.empty or a is inspect.Signature.empty or a is None: return ''
+    return a if isinstance(a, str) else a.__name__ if isinstance(a, type) else str(a).replace('typing.', '')
+
+def _signature(f, name:str) -> str:
+    "`name(a:int=1, *, b=2) -> T`, one parameter a line when long (annotations as written, never evaluated)"
+    import inspect
+    try: sig = inspect.signature(f)
+    except (TypeError, ValueError): return f'{name}(...)'
+    ps, star = [], False
+    for p in sig.parameters.values():
+        if p.name == 'self': continue
+        if p.kind == p.KEYWORD_ONLY and not star: ps.append('*'); star = True
+        s = {p.VAR_POSITIONAL: '*', p.VAR_KEYWORD: '**'}.get(p.kind, '') + p.name
+        star |= p.kind == p.VAR_POSITIONAL
+        if a := _anno(p.annotation): s += f':{a}'
+        if p.default is not p.empty: s += f'={p.default!r}'
+        ps.append(s)
+    ret = f' -> {r}' if (r := _anno(sig.return_annotation)) else ''
+    one = f'{name}({", ".join(ps)}){ret}'
+    return one if len(one) <= 100 else f'{name}(\n' + ''.join(f'    {s},\n' for s in ps) + f'){ret}'
+
+def _cell(s, code=False) -> str:
+    "Text for a markdown table cell: pipes that cannot split the row, code as `<code>`"
+    import html
+    if code: return f'<code>{html.escape(str(s)).replace("|", "&#124;")}</code>' if str(s) else ''
+    return re.sub(r'`([^`]*)`', lambda m: _cell(m[1], True), str(s)).replace('\n', ' ').replace('|', '&#124;') if '|' in str(s) else str(s).replace('\n', ' ')
+
+def _const_source(mod, name:str) -> tuple:
+    "(the assignment of `name` in `mod`'s source, its trailing comment) or (None, None)"
+    import inspect
+    try: src = inspect.getsource(mod)
+    except (OSError, TypeError): return None, None
+    for n in ast.parse(src).body:
+        tg = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(n, ast.AnnAssign) else []
+        if any(isinstance(t, ast.Name) and t.id == name for t in tg):
+            line = src.splitlines()[n.end_lineno - 1]
+            m = re.search(r'#\s*(.*)$', line[n.end_col_offset:])
+            return ast.get_source_segment(src, n), (m[1].strip() if m else None)
+    return None, None
+
+def api_doc(obj, # a function, class or constant of a module
+            name:str, # its name in the module
+            mod=None, # the module, to read a constant's source line
+           ) -> str:
+    "Markdown for one name, in the style of nbdev's `show_doc`: heading, signature, docstring and a parameter table"
+    import inspect
+    from fastcore.docments import docments
+    out = [f'### {name}', '']
+    if not callable(obj):
+        src, comment = _const_source(mod, name) if mod else (None, None)
+        r = src or f'{name} = {obj!r}'
+        out += ['```python', r if len(r) <= 400 else r[:400] + ' ...', '```', '']
+        if comment: out += [comment, '']
+        return '\n'.join(out)
+    out += ['```python', _signature(obj, name), '```', '']
+    doc = inspect.getdoc(obj) if not isinstance(obj, type) or obj.__doc__ else None
+    if doc: out += [f'*{doc.strip().splitlines()[0]}*' if len(doc.strip().splitlines()) == 1 else doc.strip(), '']
+    try: d = docments(obj, full=True)
+    except Exception: d = {}
+    rows = [(k, v) for k, v in d.items() if k not in ('self', 'return')]
+    if rows and any(v.get('docment') for _, v in rows):
+        out += ['| | **Type** | **Default** | **Details** |', '| -- | -- | -- | -- |']
+        for k, v in rows:
+            dflt = '' if v.get('default') is inspect.Parameter.empty else repr(v.get('default'))
+            out.append(f'| `{k}` | {_cell(_anno(v.get("anno")), True)} | {_cell(dflt, True)} | {_cell(v.get("docment") or "")} |')
+        if (r := d.get('return')) and _anno(r.get('anno')):
+            out.append(f'| **Returns** | {_cell(_anno(r.get("anno")), True)} | | {_cell(r.get("docment") or "")} |')
+        out.append('')
+    return '\n'.join(out)
+
 def api_pages(root:Path, # the checkout
               dest:Path, # folder for the generated `<module>.md` pages
              ) -> tuple:
-    "An API page per exported module (every name in `__all__`, by nbdev's `show_doc`): ({module: page}, {name: page#anchor})"
+    "An API page per exported module (every name in `__all__`, by `api_doc`): ({module: page}, {name: page#anchor})"
     import importlib
-    from nbdev.showdoc import show_doc
     dest.mkdir(parents=True, exist_ok=True)
     pages, syms = {}, {}
     for f in sorted((root/'dfdetect').glob('*.py')):
@@ -291,9 +378,7 @@ def api_pages(root:Path, # the checkout
         txt = [f'# dfdetect.{f.stem}', '', f'> {doc}', '']
         if nb: txt += [f'Source: the notebook [{nb}](../{nb}.ipynb).', '']
         for n in names:
-            md_ = show_doc(getattr(mod, n), name=n)._repr_markdown_()
-            md_ = re.sub(r'^\[source\]\(.*\)\{.*\}\s*$', '', md_, flags=re.M)   # nbdev's quarto source link
-            txt.append(md_.replace('\n---\n', '\n', 1)); syms.setdefault(n, f'api/{f.stem}.md#{n.lower()}')
+            txt.append(api_doc(getattr(mod, n), n, mod)); syms.setdefault(n, f'api/{f.stem}.md#{n.lower()}')
         (dest/f'{f.stem}.md').write_text('\n'.join(txt) + '\n')
         pages[f.stem] = f'api/{f.stem}.md'
     return pages, syms
@@ -311,8 +396,14 @@ def _link_names(md:str, nb_names:set, syms:dict) -> str:
     parts = re.split(r'(```.*?```)', md, flags=re.S)
     return ''.join(p if p.startswith('```') else re.sub(r'(?<![\[\w])`(\w[\w.]*)`(?![\]\w(])', sub, p) for p in parts)
 
+def _table_pipes(md:str) -> str:
+    "Code spans holding `\\|` in markdown table rows as `<code>` with `&#124;` (Python-Markdown keeps the backslash)"
+    import html
+    fix = lambda m: f'<code>{html.escape(m[1].replace(chr(92) + "|", "|")).replace("|", "&#124;")}</code>'
+    return '\n'.join(re.sub(r'`([^`]*\\\|[^`]*)`', fix, l) if l.lstrip().startswith('|') else l for l in md.split('\n'))
+
 def site_nb(nb:dict, nb_names:set, syms:dict) -> dict:
-    "A course notebook as the site shows it: no `#| hide`, `default_exp` or pre-title cells, no directive lines, linked names"
+    "A course notebook as the site shows it: no `#| hide`, `default_exp` or pre-title cells, `#| echo: false` sources hidden, no directive lines, linked names"
     import copy
     nb = copy.deepcopy(nb); cells = []
     title = next((i for i, c in enumerate(nb['cells']) if c['cell_type'] == 'markdown' and _src(c).startswith('# ')), 0)
@@ -320,55 +411,94 @@ def site_nb(nb:dict, nb_names:set, syms:dict) -> dict:
         s = _src(c)
         if c['cell_type'] == 'code':
             if i < title or re.search(r'^#\|\s*(hide|default_exp)\b', s, re.M): continue   # imports above the title too
+            if re.search(r'^#\|\s*echo:\s*false\b', s, re.M):   # nbdev's "outputs only": the site hides the source
+                c.setdefault('metadata', {})['tags'] = [*c['metadata'].get('tags', []), 'remove_input']
             c['source'] = _DIRECTIVE.sub('', s).strip('\n')
         elif c['cell_type'] == 'markdown':
             s = re.sub(r'^(#+ .*)$', lambda m: m[1].replace('`', ''), s, flags=re.M)  # the toc and nbconvert slug code apart
-            s = _link_names(s, nb_names, syms)   # mkdocs does not rewrite links in a notebook: point at the pages
-            c['source'] = re.sub(r'\]\(((?:\.\./|api/)?\w+)\.(?:ipynb|md)(#[^)]*)?\)', r'](\1.html\2)', s)
+            s = _table_pipes(_link_names(s, nb_names, syms))   # mkdocs does not rewrite links in a notebook: point at the pages
+            s = re.sub(r'\]\(((?:\.\./|api/)?\w+)\.(?:ipynb|md)(#[^)]*)?\)', r'](\1.html\2)', s)
+            c['source'] = s.replace('](../Imagens/', '](Imagens/')   # the figures are copied beside the pages
         cells.append(c)
     nb['cells'] = cells
     return nb
 
 # %% ../nbs/14_course.ipynb #c1400040
+_SITE_CSS = """.md-grid {max-width: 1500px}
+.jupyter-wrapper .jp-InputPrompt, .jupyter-wrapper .jp-OutputPrompt {display: none !important}
+.jupyter-wrapper .jp-InputArea-editor pre, .jupyter-wrapper .jp-OutputArea-output pre, .md-typeset pre > code {
+  white-space: pre-wrap !important; overflow-wrap: anywhere}
+"""
+
+def _mathjax_dir() -> Path|None:
+    "The MathJax 2.7 vendored by the `jupyter-server-mathjax` package (None when it is not installed)"
+    try: import jupyter_server_mathjax
+    except ImportError: return None
+    d = Path(jupyter_server_mathjax.__file__).parent/'static'
+    return d if (d/'MathJax.js').exists() else None
+
+_MATHJAX_LOCAL = """MathJax.Hub.Config({"HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null},
+                  tex2jax: {ignoreClass: "tex2jax_ignore|clipboard-copy-txt"}});
+MathJax.Ajax.loadComplete("[MathJax]/config/local/dfdetect.js");
+"""  # the STIX-Web fonts, the only ones the package ships (as Jupyter configures it); never the code a copy button copies
+
+def _stage(stem:str) -> str: return stem.split('_')[0]   # '05_extract' -> '05', '07a_sbi' -> '07a'
+
 def _mkdocs_yml(stage:Path, site:Path, nav:list, material:bool) -> str:
     import yaml
+    jup = dict(include=['*.ipynb'], include_source=True, execute=False, ignore_h1_titles=True, no_prompt=True,
+               include_requirejs=False, highlight_extra_classes='', remove_tag_config=dict(remove_input_tags=['remove_input']),
+               custom_mathjax_url='mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe,local/dfdetect')   # shipped in the site
     cfg = dict(site_name='dfdetect', site_description='Detect deepfake faces in videos: a course and a library',
                docs_dir=str(stage/'docs'), site_dir=str(site), use_directory_urls=False, nav=nav,
                theme=dict(name='material', font=False, features=['navigation.sections', 'search.highlight', 'content.code.copy'],
                           palette=dict(primary='indigo')) if material else dict(name='mkdocs'),
-               plugins=['search', {'mkdocs-jupyter': dict(include_source=True, execute=False, ignore_h1_titles=False,
-                                                          include_requirejs=False, highlight_extra_classes='')}], extra_css=['extra.css'],
+               plugins=['search', {'mkdocs-jupyter': jup}], extra_css=['extra.css'],
                markdown_extensions=['tables', 'attr_list', 'admonition', 'pymdownx.superfences',
                                     {'pymdownx.highlight': {'use_pygments': True}}, {'toc': {'permalink': True}}])
     return yaml.safe_dump(cfg, sort_keys=False)
 
+def _title(nb:dict, default:str) -> str:
+    return next((re.sub(r'^#\s*', '', _src(c)).splitlines()[0] for c in nb['cells']
+                 if c['cell_type'] == 'markdown' and _src(c).startswith('# ')), default)
+
 def build_site(root:str|Path|None=None, # the checkout
                site:str|Path|None=None, # output folder; default `<root>/_site`
               ) -> Path:
-    "Render the course (notebooks with their outputs, README home page, API pages) into `site` with mkdocs"
+    "Render the course (index, core path, appendix with their outputs, README, API pages) into `site` with mkdocs"
     root = course_root(root); site = Path(site or root/'_site').resolve()
     try: import mkdocs, mkdocs_jupyter
     except ImportError: raise DFDetectError('the site needs mkdocs and mkdocs-jupyter: pip install -e ".[docs]"') from None
     try: import material; has_material = True
     except ImportError: has_material = False
+    mj = _mathjax_dir()
+    if mj is None: raise DFDetectError('the site needs MathJax offline: pip install jupyter-server-mathjax (in ".[docs]")')
     stage = Path(tempfile.mkdtemp(prefix='dfdetect-site-')); docs = stage/'docs'
     try:
-        nbs = [p for p in course_nbs(root) if p.stem != 'index']
+        parts = course_parts(root)
+        nbs = parts['core'] + parts['appendix'] + [p for p in course_nbs(root, ['index']) if (root/'nbs'/'index.ipynb').exists()]
         names = {p.stem for p in nbs}
         apis, syms = api_pages(root, docs/'api')
-        readme = (root/'README.md').read_text()
+        readme = _table_pipes((root/'README.md').read_text()).replace('](nbs/', '](')
         readme = re.sub(r'\| `(\w+)`( \(\+ (.*?)\))? \|', lambda m: m[0] if m[1] not in names else '| ' + ' · '.join(
             f'[`{n}`]({n}.ipynb)' for n in [m[1], *re.findall(r'`(\w+)`', m[3] or '')] if n in names) + ' |', readme)
-        (docs/'index.md').write_text(readme)
-        (docs/'extra.css').write_text('.md-grid {max-width: 1500px}\n.jp-InputPrompt, .jp-OutputPrompt {display: none}\n')
-        lessons = []
+        (docs/'readme.md').write_text(readme)
+        (docs/'extra.css').write_text(_SITE_CSS)
+        shutil.copytree(mj, docs/'mathjax', ignore=shutil.ignore_patterns('localization', 'SVG', 'tests'))
+        (docs/'mathjax'/'config'/'local').mkdir(parents=True, exist_ok=True)
+        (docs/'mathjax'/'config'/'local'/'dfdetect.js').write_text(_MATHJAX_LOCAL)
+        titles = {}
         for p in nbs:
-            nb = json.loads(p.read_text())
-            (docs/p.name).write_text(json.dumps(site_nb(nb, names, {k: v for k, v in syms.items()}), indent=1))
-            title = next((re.sub(r'^#\s*', '', _src(c)).splitlines()[0] for c in nb['cells']
-                          if c['cell_type'] == 'markdown' and _src(c).startswith('# ')), p.stem)
-            lessons.append({f'{p.stem[:3].rstrip("_")} · {title}': p.name})
-        nav = [{'Home': 'index.md'}, {'Lessons': lessons}, {'API': [{f'dfdetect.{m}': pg} for m, pg in apis.items()]}]
+            nb = json.loads(p.read_text()); titles[p.stem] = _title(nb, p.stem)
+            snb = site_nb(nb, names, syms)
+            (docs/p.name).write_text(json.dumps(snb, indent=1))
+            for c in snb['cells']:   # the figures the markdown shows (`../Imagens/x.png` in the notebook)
+                for f in re.findall(r'\]\(Imagens/([^)\s]+)\)', _src(c)) if c['cell_type'] == 'markdown' else []:
+                    (docs/'Imagens').mkdir(exist_ok=True); shutil.copy2(root/'Imagens'/f, docs/'Imagens'/f)
+        nav_of = lambda ps: [{f'{_stage(p.stem)} · {titles[p.stem]}': p.name} for p in ps]
+        nav = [{'Home': 'index.ipynb' if 'index' in names else 'readme.md'}, {'Core path': nav_of(parts['core'])},
+               {'Appendix': nav_of(parts['appendix'])}, {'README: commands and numbers': 'readme.md'},
+               {'API': [{f'dfdetect.{m}': pg} for m, pg in apis.items()]}]
         (stage/'mkdocs.yml').write_text(_mkdocs_yml(stage, site, nav, has_material))
         r = subprocess.run([sys.executable, '-m', 'mkdocs', 'build', '--clean', '-q', '-f', str(stage/'mkdocs.yml')],
                            capture_output=True, text=True, cwd=stage)
@@ -405,10 +535,31 @@ def _internal_links(site:Path) -> list[str]:
     return sorted(set(bad))
 
 # %% ../nbs/14_course.ipynb #c1400043
-_JS = """JSON.stringify({title: document.title, h: document.documentElement.scrollHeight,
-  imgs: Array.from(document.images).map(i => ({src: i.currentSrc || i.src, ok: i.complete && i.naturalWidth > 0,
-        w: i.naturalWidth, h: i.naturalHeight, shown: i.getBoundingClientRect().width})),
-  search: !!document.querySelector('input[type=search], .md-search__input, #mkdocs-search-query')})"""
+_JS = r"""(() => {
+  const main = document.querySelector('.md-content') || document.body;
+  const prose = inCode => {   // text a reader sees, outside code blocks (and outside inline code unless inCode)
+    const w = document.createTreeWalker(main, NodeFilter.SHOW_TEXT), out = [];
+    for (let n; (n = w.nextNode());) {
+      const p = n.parentElement;
+      if (p.closest('pre, script, style, .MathJax, .MathJax_Display, .MathJax_Preview, .headerlink, .clipboard-copy-txt')) continue;
+      if (!inCode && p.closest('code')) continue;
+      out.push(n.nodeValue);
+    }
+    return out.join(' ');
+  };
+  return JSON.stringify({title: document.title, h: document.documentElement.scrollHeight,
+    imgs: Array.from(document.images).map(i => ({src: i.currentSrc || i.src, ok: i.complete && i.naturalWidth > 0,
+          w: i.naturalWidth, h: i.naturalHeight, shown: i.getBoundingClientRect().width})),
+    figures: Array.from(main.querySelectorAll('img')).filter(i => i.complete && i.naturalWidth > 0).length,
+    math: document.querySelectorAll('.MathJax, .MathJax_Display, mjx-container').length,
+    raw_tex: prose(false).match(/\$[^$]{1,200}\$/g) || [],
+    escaped_pipes: (prose(true).match(/\\\|/g) || []).length,
+    prompts: Array.from(document.querySelectorAll('.jp-InputPrompt, .jp-OutputPrompt')).filter(e => e.offsetParent !== null).length,
+    nav: Array.from(document.querySelectorAll('.md-nav__link')).map(a => a.innerText.trim()).filter(t => t),
+    search: !!document.querySelector('input[type=search], .md-search__input, #mkdocs-search-query')});
+})()"""
+
+_MATH_DONE = "!window.MathJax || !MathJax.Hub || MathJax.Hub.queue.pending + MathJax.Hub.queue.running === 0"
 
 def check_site(site:str|Path, # a folder built by `build_site`
                pages:list=('index.html', '05_extract.html', '08_train.html'), # pages to open and screenshot
@@ -416,27 +567,35 @@ def check_site(site:str|Path, # a folder built by `build_site`
                chromium:str='chromium', # the browser executable
                width:int=1400, height:int=1600, # screenshot size
               ) -> dict:
-    "Open `pages` of `site` in headless Chromium: {page: images, title, screenshot}, plus 'broken' internal links"
+    "Open `pages` of `site` in headless Chromium: {page: images, figures, math, raw TeX, prompts, nav, errors, title, screenshot}, plus 'broken' links"
     import http.server, threading, functools, base64
     site = Path(site)
     shots = Path(shots or tempfile.mkdtemp(prefix='dfdetect-shots-')); shots.mkdir(parents=True, exist_ok=True)
     srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), functools.partial(_QuietHandler, directory=str(site)))
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     res = {}
+    def failed(events):   # requests that failed, as the console logged them (not MathJax's blank test font)
+        return [f"{e['params']['entry'].get('url', '')}: {e['params']['entry']['text']}" for e in events
+                if e.get('method') == 'Log.entryAdded' and e['params']['entry']['level'] == 'error' and 'about:blank' not in json.dumps(e['params'])]
     try:
         with chromium_tab(chromium, width, height) as cdp:  # the driver lives in core (00_core), shared with the reports
+            cdp('Log.enable')
             for pg in pages:
                 url, t0 = f'http://127.0.0.1:{srv.server_address[1]}/{pg}', time.time()
+                cdp.events.clear()
                 cdp('Page.navigate', url=url)
                 while time.time() - t0 < 60:   # until this page and every image in it finished loading
                     r = cdp('Runtime.evaluate', returnByValue=True, expression='[location.href, document.readyState, '
                             'Array.from(document.images).every(i => i.complete)].join(" ")')['result'].get('value', '')
                     if r == f'{url} complete true': break
                     time.sleep(0.3)
+                while time.time() - t0 < 60:   # and MathJax typeset the page
+                    if cdp('Runtime.evaluate', returnByValue=True, expression=_MATH_DONE)['result'].get('value'): break
+                    time.sleep(0.3)
                 info = json.loads(cdp('Runtime.evaluate', expression=_JS, returnByValue=True)['result']['value'])
                 png = base64.b64decode(cdp('Page.captureScreenshot', format='png')['data'])
                 (shots/f'{Path(pg).stem}.png').write_bytes(png)
-                res[pg] = {**info, 'screenshot': shots/f'{Path(pg).stem}.png'}
+                res[pg] = {**info, 'errors': failed(cdp.events), 'screenshot': shots/f'{Path(pg).stem}.png'}
                 if info['imgs']:   # and one scrolled to the first figure, to see it drawn
                     cdp('Runtime.evaluate', expression='document.images[0].scrollIntoView({block: "center"})')
                     time.sleep(0.3)
@@ -451,18 +610,32 @@ class _QuietHandler(_hs.SimpleHTTPRequestHandler):
     def log_message(self, *a): pass
 
 # %% ../nbs/14_course.ipynb #c1400047
+def serve_site(site:str|Path, # a folder built by `build_site`
+               port:int=8000, # the port on 127.0.0.1
+              ):
+    "Serve `site` on http://127.0.0.1:`port`/ until interrupted"
+    import http.server, functools
+    srv = http.server.ThreadingHTTPServer(('127.0.0.1', port), functools.partial(_QuietHandler, directory=str(site)))
+    print(f'serving {site} at http://127.0.0.1:{srv.server_address[1]}/ (Ctrl-C stops)')
+    try: srv.serve_forever()
+    except KeyboardInterrupt: pass
+    finally: srv.server_close()
+
 @call_parse
 @cli_errors
 def site_cli(site:str=None, # output folder; default `_site` in the checkout
              check:bool=False, # also open it in headless Chromium and check images and links
              shots:str=None, # folder for the screenshots of `--check`
              root:str=None, # the checkout; default the current one
+             serve:bool=False, # then serve it on http://127.0.0.1:<port>/ until Ctrl-C
+             port:int=8000, # the port of `--serve`
             ):
     "Build the course site (mkdocs) from the notebooks with their outputs"
     if check and not shutil.which('chromium'): raise DFDetectError('chromium: not found (apt-get install chromium); --check needs it, so nothing was built')
     t0 = time.time(); out = build_site(root, site)
-    print(f'site built in {time.time()-t0:.0f}s: {out}/index.html')
-    if not check: return
+    print(f'site built in {time.time()-t0:.0f}s in {out}: read it served, `dfdetect-site --serve` then http://127.0.0.1:{port}/ '
+          f'(opened as a file, {out}/index.html shows everything but search)')
+    if not check: return serve_site(out, port) if serve else None
     res = check_site(out, shots=shots)
     for pg, v in res.items():
         if pg == 'broken': continue
@@ -471,6 +644,7 @@ def site_cli(site:str=None, # output folder; default `_site` in the checkout
         if bad: raise DFDetectError(f'{pg}: images not loaded: {bad}')
     if res['broken']: raise DFDetectError('broken internal links:\n  ' + '\n  '.join(res['broken']))
     print('no broken internal links')
+    if serve: serve_site(out, port)
 
 # %% ../nbs/14_course.ipynb #c14shp02
 def module_notebooks(root:str|Path|None=None, # the checkout
