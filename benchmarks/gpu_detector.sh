@@ -10,8 +10,9 @@
 #                                                 #   command "bash benchmarks/gpu_detector.sh $OUT", timeout_s 560
 #   bash benchmarks/gpu_detector.sh OUT --smoke   # the same path tiny on the CPU, on the bundled sample (15_how_far runs it)
 # Knobs (environment): MAX_MINUTES per model's training (default 2.0: three models in one 10-minute call),
-# MODES (sbi,real,both), INPUT_MODES (e.g. y,rgb+y: more models on INPUT_FAKES, default sbi), EPOCHS, WHEELS (default .whl;
-# empty: a dry run of the real path on this machine's Python, e.g. MODES=sbi EPOCHS=1 MAX_MINUTES=0.1 WHEELS= ... on a CPU).
+# MODES (sbi,real,both), INPUT_MODES (e.g. y,rgb+y: more models on INPUT_FAKES, default sbi), KNOBS (training knobs over
+# the config's: "epochs=20 sam_rho=0"), WHEELS (default .whl; empty: a dry run of the real path on this machine's Python,
+# e.g. MODES=sbi KNOBS="epochs=0 num_workers=0" MAX_MINUTES=0.1 WHEELS= ... on a CPU).
 # Writes OUT/curves.csv, OUT/scores.parquet (numbers and clip names only), OUT/gpu_detector.log and, not copied back
 # (three folders down), OUT/export/<model>/. Nothing of the clips or the models enters the repository.
 set -euo pipefail
@@ -61,5 +62,5 @@ else
 fi
 "$py" benchmarks/how_far.py --run-dir "$run" --params $cfg --out "$out" --modes "${MODES:-sbi,real,both}" \
   --focus FaceForensics++ --heldout-folds=-1,0 --export "${args[@]}" \
-  ${EPOCHS:+--epochs $EPOCHS} ${INPUT_MODES:+--input-modes $INPUT_MODES --input-fakes ${INPUT_FAKES:-sbi}} 2>&1 | tee "$out/gpu_detector.log"
+  ${KNOBS:+--knobs "$KNOBS"} ${INPUT_MODES:+--input-modes $INPUT_MODES --input-fakes ${INPUT_FAKES:-sbi}} 2>&1 | tee "$out/gpu_detector.log"
 echo "gpu_detector: $((SECONDS - t0)) s in all${smoke:+ (smoke: a check that the path runs, not a measurement)}" | tee -a "$out/gpu_detector.log"

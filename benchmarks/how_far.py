@@ -45,6 +45,7 @@ def main(run_dir:str='runs/realdata', # a run folder with faces/ and splits.parq
          export:bool=False, # also export each model to OUT/export/<name> (safetensors + ONNX, parity-checked); implies --save-models
          input_fakes:str='real', # the fakes of the --input-modes models
          smoke:bool=False, # the same path tiny (32 px, 1 epoch, 2 crops a clip, 50 resamples): a check that it runs, not a measurement
+         knobs:str=None, # TrainParams overrides applied last, over --params: "epochs=1 num_workers=0"
         ):
     "Learning curves of real / sbi / both on a run's crops, with bootstrap intervals and a generated conclusion"
     import torch, pandas as pd
@@ -56,13 +57,16 @@ def main(run_dir:str='runs/realdata', # a run folder with faces/ and splits.parq
     if not (rd/'faces'/'index.parquet').exists():   # the splits are made from it when missing (training_crops)
         raise SystemExit(f'{rd}: no faces/index.parquet; run dfdetect-run --config configs/realdata.yaml first')
     crops = training_crops(rd)
-    knobs = dict(arch=arch, img_size=img_size, epochs=epochs, freeze_epochs=1, max_per_video=max_per_video, bs=bs, lr=lr,
-                 ps=0.25, seed=seed, num_workers=0)
+    extra, knobs = knobs, dict(arch=arch, img_size=img_size, epochs=epochs, freeze_epochs=1, max_per_video=max_per_video, bs=bs,
+                               lr=lr, ps=0.25, seed=seed, num_workers=0)
     if params:  # a dfdetect-run config: its train section's TrainParams knobs
         from dfdetect.core import load_params
         from dfdetect.hparams import TrainParams
         knobs.update({k: v for k, v in (load_params(params).get('train') or {}).items() if k in TrainParams.names()})
     if smoke: knobs.update(img_size=32, epochs=1, freeze_epochs=0, max_per_video=2, bs=8, num_workers=0); n_boot, max_minutes = 50, None
+    if extra:
+        from dfdetect.core import parse_set
+        for kv in extra.split(): _, k, v = parse_set(kv); knobs[k] = v
     print(f'torch threads {torch.get_num_threads()}; {crops.video.nunique()} clips, {len(crops)} crops; knobs {knobs}')
     t0 = time.time()
     models = [m for m in modes.split(',') if m] + [{'input_mode': m, 'fakes': input_fakes} for m in input_modes.split(',') if m]
