@@ -6,10 +6,10 @@ Docs: https://dfdetect.github.io/dfdetect/how_far.html.md"""
 
 # %% ../nbs/15_how_far.ipynb #9e08a42e
 from __future__ import annotations
-import time
+import time, contextlib
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from .core import DFDetectError, get_run_dir, get_device, save_table, load_table, set_seed
+from .core import DFDetectError, get_run_dir, get_device, save_table, load_table, set_seed, progress_lines
 from .aggregate import video_scores
 from .train import make_dls, make_learner, fit_model
 from .metrics import fake_labels, roc_auc, log_loss, group_bootstrap, interval_words
@@ -110,7 +110,9 @@ def learning_curve(train:pd.DataFrame, # training crops (path, label, video, lm_
     rows, scores = [], []
     learn.add_cbs([sbi_epoch_cb(dls.sbi_reader), epoch_scores_cb(evals, rows, n_boot, seed=hp.seed, scores=scores, max_s=None if max_minutes is None else 60*max_minutes)])
     t0 = time.time()
-    fit_model(learn, hp)
+    with contextlib.nullcontext() if progress_lines() else learn.no_bar(), \
+         contextlib.nullcontext() if progress_lines() else learn.no_logging():   # the curve is the record: no epoch tables
+        fit_model(learn, hp)
     if model_dir is not None:
         from dfdetect.models import save_model, model_config, backbone_stats
         from dataclasses import asdict
