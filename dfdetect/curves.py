@@ -12,7 +12,7 @@ import numpy as np, pandas as pd, torch
 from .core import DFDetectError, get_run_dir, get_device, save_table, load_table, set_seed, progress_lines
 from .aggregate import video_scores
 from .train import make_dls, make_learner, fit_model
-from .metrics import fake_labels, roc_auc, log_loss, group_bootstrap, interval_words
+from .metrics import log_loss, group_bootstrap, interval_words
 from .hparams import TrainParams
 from .sbi import training_table, sbi_epoch_cb
 
@@ -29,7 +29,7 @@ def bootstrap_auc(y, # labels: 1/'FAKE' or 0/'REAL', one per clip
                   groups=None, # identity group per clip, resampled whole (`metrics.group_bootstrap`); None: each clip alone
                  ) -> dict:
     "ROC AUC with a bootstrap interval over identity groups: auc, lo, hi, n, n_fake, n_groups, n_eff_fake, n_eff_real"
-    r = group_bootstrap(y, p, np.arange(len(p)) if groups is None else groups, roc_auc, n_boot, seed, ci)
+    r = group_bootstrap(y, p, np.arange(len(p)) if groups is None else groups, n_boot=n_boot, seed=seed, ci=ci)
     return dict(auc=r['value'], **{k: v for k, v in r.items() if k != 'value'})
 
 # %% ../nbs/15_how_far.ipynb #ef13943a
@@ -198,13 +198,14 @@ def conclusion(curves:pd.DataFrame, # from `how_far`
         if not len(g): out.append(f'{ev}: one label only, no AUC.'); continue
         out.append(f"{ev} ({int(g.n.iloc[0])} clips, {int(g.n_fake.iloc[0])} fake):")
         out += [f'  {f(r)}' for _, r in g.iterrows()]
+        if scores is not None:   # the last epoch's clip scores of this set, one column per model: what every pair resamples
+            s = scores[scores['eval'] == ev]
+            s = s[s.epoch == s.groupby('model').epoch.transform('max')]
+            w = s.pivot_table(index=['video', 'label', 'group'], columns='model', values='prob').dropna().reset_index()
         for i in range(len(g)):
             for j in range(i + 1, len(g)):
                 x, y = g.iloc[i], g.iloc[j]
                 if scores is None: out.append(f'  {x.model} vs {y.model}: no clip scores, no paired comparison.'); continue
-                s = scores[(scores['eval'] == ev)]
-                s = s[s.epoch == s.groupby('model').epoch.transform('max')]
-                w = s.pivot_table(index=['video', 'label', 'group'], columns='model', values='prob').dropna().reset_index()
                 d = group_bootstrap(w.label, w[x.model], w.group, n_boot=n_boot, p2=w[y.model])
                 out.append(f'  {x.model} - {y.model}: {d["value"]:+.2f} [{d["lo"]:+.2f}, {d["hi"]:+.2f}] (paired, over groups): '
                            + interval_words(d['lo'], d['hi'], 0).replace('the first', x.model).replace('the second', y.model) + '.')

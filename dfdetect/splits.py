@@ -91,9 +91,9 @@ def make_splits(df:pd.DataFrame, # crops or videos: `video`, `label`, `original`
     v.loc[rest, 'fold'] = _group_folds(v.label.values[rest], v.group.values[rest], n_folds, seed)
     empty = set(range(n_folds)) - set(v.fold)
     if empty: raise DFDetectError(f'fold {min(empty)} got no video: {n_groups} groups are too few for {n_folds} folds')
-    return _checked_folds(v, n_groups)
+    return _checked_folds(v)
 
-def _checked_folds(v, n_groups):
+def _checked_folds(v):
     "The splits' columns of `v`, warning about a fold or test set with one label"
     for k, f in v.groupby('fold'):
         if f.label.nunique() < 2:
@@ -111,7 +111,7 @@ def _dataset_splits(v, test_datasets, n_folds, seed):
     if n_groups < n_folds: raise DFDetectError(f'{n_groups} groups outside test_datasets={test_datasets} are too few for {n_folds} folds')
     v['fold'] = -1
     v.loc[~test, 'fold'] = _group_folds(v.label.values[~test], v.group.values[~test], n_folds, seed)
-    return _checked_folds(v, v.group.nunique())
+    return _checked_folds(v)
 
 # %% ../nbs/07_splits.ipynb #bff423b2
 def check_splits(splits:pd.DataFrame, # the output of `make_splits`
