@@ -45,7 +45,7 @@ def course_nbs(root:str|Path|None=None, # the checkout
 CORE_PATH = ('00a_story', '01_video', '02_detect', '03_sample', '04_data', '04a_tracks', '05_extract', '06_luminance',
              '06a_luminance_explore', '07_splits', '07a_sbi', '07b_models', '08_train', '09_luminance_benefit',
              '10_aggregate', '10a_evaluate', '11_export', '12_predict', '12_report', '15_how_far')  # the lessons, in reading order
-APPENDIX = ('00_core', '05b_extract_ray', '07c_metrics', '07d_hparams', '10b_ensure', '12a_predict_ray', '13_run',
+APPENDIX = ('00_core', '05b_extract_ray', '07c_metrics', '07d_hparams', '07e_loaders', '10b_ensure', '12a_predict_ray', '13_run',
             '13a_bad_input', '14_course')  # engineering and reference notebooks
 
 def course_parts(root:str|Path|None=None, # the checkout

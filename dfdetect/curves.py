@@ -7,6 +7,7 @@ Docs: https://dfdetect.github.io/dfdetect/how_far.html.md"""
 # %% ../nbs/15_how_far.ipynb #9e08a42e
 from __future__ import annotations
 import time, contextlib
+from dataclasses import replace
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from .core import DFDetectError, get_run_dir, get_device, save_table, load_table, set_seed, progress_lines
@@ -103,6 +104,9 @@ def learning_curve(train:pd.DataFrame, # training crops (path, label, video, lm_
                    model_dir:str|Path|None=None, # where the trained model is saved (`models.save_model`); None: not saved
                   ) -> pd.DataFrame:
     "Train one model on `train`, scoring `evals` after every epoch: one row per (epoch, eval set); `.attrs['scores']` the clip scores"
+    if any(d.get('sbi', pd.Series(False, index=d.index)).any() for d in evals.values()):  # SBI's own task: the reader blends decoded crops
+        if hp.decode == 'batch': raise DFDetectError("decode='batch': an evaluation set holds self-blends, which need decode='pil' or 'auto'")
+        hp = replace(hp, decode='pil')
     set_seed(hp.seed)
     Path(out).mkdir(parents=True, exist_ok=True)
     dls = make_dls(train, None, hp, get_device(device))

@@ -18,7 +18,7 @@ __all__ = ['CHOICES', 'RANGES', 'TrainParams', 'model_specs']
 CHOICES = dict(input_mode=INPUT_MODES, fakes=FAKES, policy=('one_cycle', 'flat_cos', 'constant'),
                opt=('adamw', 'adam', 'sgd', 'ranger'), loss=('bce', 'focal'),
                imbalance=('none', 'weighted_loss', 'balanced_sampler'),
-               monitor=('log_loss', 'roc_auc', 'accuracy', 'valid_loss'))
+               monitor=('log_loss', 'roc_auc', 'accuracy', 'valid_loss'), decode=('auto', 'pil', 'batch'))
 RANGES = dict(  # the numbers a knob may take (`core.check_range`); None always means the knob's default behaviour
     img_size='>= 8', bs='>= 1', epochs='>= 0', freeze_epochs='>= 0', max_per_video='>= 1', valid_max_per_video='>= 1',
     lr='> 0', lr_mult='> 0', lr_find='>= 0', pct_start='[0, 1)', moms='[0, 1)', wd='>= 0', ps='[0, 1)', lin_ftrs='>= 1',
@@ -71,6 +71,7 @@ class TrainParams:
     save_best:bool=True # keep the weights of the best epoch (SaveModelCallback), not the last
     fp16:bool|None=None # mixed precision; None = on CUDA only (never on the CPU)
     channels_last:bool|None=None # channels-last memory format; None = on CUDA only
+    decode:str='auto' # where crops are decoded: 'pil' (each in a loader worker, fastai's `ImageBlock`), 'batch' (files read by the workers, decoded a batch at a time on the batch's device: nvJPEG on CUDA, `loaders.DecodeJPEG`); 'auto' = 'batch' on CUDA with fakes='real', else 'pil'
     num_workers:int|None=None # data loading processes per training process; None = 0 on the CPU, on CUDA the usable cores shared by the processes of this machine (at most 8 each)
     seed:int=0 # random seed
 
@@ -93,6 +94,8 @@ class TrainParams:
         for k, ok in CHOICES.items():
             if getattr(hp, k) not in ok: raise DFDetectError(f'{what}: {k}={getattr(hp, k)!r}, expected one of {ok}')
         for k, spec in RANGES.items(): check_range(k, getattr(hp, k), spec, what)
+        if hp.decode == 'batch' and hp.fakes != 'real':
+            raise DFDetectError(f"{what}: decode='batch' needs fakes='real' (self-blends are made from decoded crops on the CPU); use decode='auto' or 'pil'")
         if hp.epochs + hp.freeze_epochs < 1:
             raise DFDetectError(f'{what}: epochs={hp.epochs}, freeze_epochs={hp.freeze_epochs}: at least one epoch must be trained')
         if hp.name is None: hp.name = (hp.arch.replace('/', '_') + ('' if hp.input_mode == 'rgb' else '_' + hp.input_mode.replace('+', ''))

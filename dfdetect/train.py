@@ -20,13 +20,15 @@ with warnings.catch_warnings():  # fastai's own layers call torch.jit.script on 
 from .luminance import mode_channels, mode_stats, encode_mode, decode_mode, IMAGENET_STATS
 from .models import build_model, model_config, save_model, backbone_stats
 from .hparams import TrainParams, model_specs
+from .loaders import JPEGBlock, DecodeJPEG
 from .sbi import training_table, crop_landmarks, SBIReader, sbi_epoch_cb, paired_order
 from .metrics import METRICS, BinaryLoss, frame_metrics, fastai_metrics, fold_summary
 
 # %% auto #0
-__all__ = ['RUN_KEYS', 'SAMPLE_TRAIN', 'training_crops', 'ModeNormalize', 'mode_tfms', 'loader_settings', 'PairedDL', 'make_dls',
-           'make_learner', 'sam_cb', 'fit_model', 'sync_bn', 'distributed', 'train_model', 'collect_metrics',
-           'cv_summary', 'cross_validate', 'plot_cv', 'train_final', 'train_run', 'cli_params', 'train_cli']
+__all__ = ['RUN_KEYS', 'SAMPLE_TRAIN', 'training_crops', 'ModeNormalize', 'mode_tfms', 'loader_settings', 'decode_on_batch',
+           'PairedDL', 'make_dls', 'make_learner', 'sam_cb', 'fit_model', 'sync_bn', 'distributed', 'train_model',
+           'collect_metrics', 'cv_summary', 'cross_validate', 'plot_cv', 'train_final', 'train_run', 'cli_params',
+           'train_cli']
 
 # %% ../nbs/08_train.ipynb #55d63cc1
 def training_crops(run_dir:str|Path|None=None, # run folder
@@ -83,6 +85,12 @@ def loader_settings(hp:TrainParams, # the knobs (num_workers)
     nw = hp.num_workers if hp.num_workers is not None else min(8, max(1, usable_cpus() // procs)) if cuda else 0
     return dict(num_workers=nw, pin_memory=cuda, persistent_workers=nw > 0)
 
+def decode_on_batch(hp:TrainParams, # the knobs (decode, fakes)
+                    device, # torch device of the batches
+                   ) -> bool:
+    "Whether `make_dls` takes the batch path (`loaders.JPEGBlock`): `hp.decode`, with 'auto' = on CUDA when the fakes are the data set's"
+    return hp.decode == 'batch' or (hp.decode == 'auto' and hp.fakes == 'real' and torch.device(device).type == 'cuda')
+
 class PairedDL(TfmdDL):
     "fastai `TfmdDL` whose shuffled epochs keep each real crop beside its self-blend (`sbi.paired_order`), drawn by `wgts` if given"
     def __init__(self, dataset=None, pair=None, wgts=None, **kwargs):
@@ -109,10 +117,13 @@ def make_dls(train:pd.DataFrame, # crops to train on: path, label, video
     tfms = (aug_transforms(do_flip=hp.flip, max_rotate=hp.max_rotate, max_zoom=hp.max_zoom, max_lighting=hp.max_lighting,
                            max_warp=hp.max_warp, p_affine=hp.p_affine, p_lighting=hp.p_lighting) if hp.aug else
             [Flip()] if hp.flip else [])
-    db = DataBlock(blocks=(ImageBlock, RegressionBlock(n_out=1)), get_x=SBIReader(hp.seed, aug=hp.sbi_aug and hp.fakes != 'real'), get_y=ColReader('y'),
-                   splitter=ColSplitter('is_valid'), item_tfms=Resize(hp.img_size, method='squish'),
-                   batch_tfms=tfms + mode_tfms(hp.input_mode, backbone_stats(hp.arch)))
     dev = torch.device(device)
+    reader = SBIReader(hp.seed, aug=hp.sbi_aug and hp.fakes != 'real')
+    if decode_on_batch(hp, dev):  # workers read the files; `loaders.DecodeJPEG` decodes each batch on `dev`
+        blocks, get_x, item_tfms, tfms = (JPEGBlock(), RegressionBlock(n_out=1)), ColReader('path'), [], [DecodeJPEG(hp.img_size)] + tfms
+    else: blocks, get_x, item_tfms = (ImageBlock, RegressionBlock(n_out=1)), reader, Resize(hp.img_size, method='squish')
+    db = DataBlock(blocks=blocks, get_x=get_x, get_y=ColReader('y'), splitter=ColSplitter('is_valid'), item_tfms=item_tfms,
+                   batch_tfms=tfms + mode_tfms(hp.input_mode, backbone_stats(hp.arch)))
     kw = dict(bs=max(2, min(hp.bs, len(train))), device=dev, **loader_settings(hp, dev))
     w = (balanced_sample_weights(train.label, train.video + np.where(train.sbi, '#sbi', ''))
          if hp.imbalance == 'balanced_sampler' else None)
@@ -120,8 +131,9 @@ def make_dls(train:pd.DataFrame, # crops to train on: path, label, video
         kw.update(persistent_workers=False, bs=max(2, kw['bs'] - kw['bs'] % 2))
         dls = db.dataloaders(df, dl_type=PairedDL, dl_kwargs=[dict(pair=train.pair.to_numpy(), wgts=w), dict(pair=None)], **kw)
     elif w is None: dls = db.dataloaders(df, **kw)
+    elif get_x is not reader: dls = db.dataloaders(df, dl_kwargs=[dict(wgts=w), {}], **kw)  # `BytesDL` draws by weight
     else: dls = db.weighted_dataloaders(df, wgts=np.concatenate([w, np.zeros(len(valid))]), **kw)
-    dls.sbi_reader = db.get_x
+    dls.sbi_reader = reader  # what makes self-blends (`sbi_epoch_cb`, and SBI's own task in `15_how_far`)
     return dls
 
 # %% ../nbs/08_train.ipynb #5f044c3c
