@@ -8,8 +8,9 @@ What it measures, each with the code the chain runs:
       detects them (one call per video); best of `--repeats` after a warm-up.
   S   training images/s of each backbone through fastai's real pipeline (`train.make_dls` + `make_learner`: JPEG crops
       read by the loader's workers, augmentation, AMP and channels-last on CUDA), 224 px, batch 128, one epoch over
-      the sample's crops repeated to `--n_train` items, after a warm-up epoch; and the same model alone on random
-      tensors (no loading), which says whether the loader or the GPU bounds it.
+      the sample's crops repeated to `--n_train` items, after a warm-up epoch, on both data paths (`decode` 'pil':
+      each crop decoded by a worker; 'batch': the workers read bytes, each batch decoded on the device, `07e_loaders`);
+      and the same model alone on random tensors (no loading), which says whether the loader or the GPU bounds it.
   V   inference images/s of the same learner over the same crops (`train._predict`, what validation and the saved
       fold predictions use).
   per video: `predict.predict_videos` on `--n_videos` copies of the 1080p clip (decode / detect / classify, and the
@@ -62,7 +63,7 @@ def mtcnn_rate(clip, dev, repeats):
 def train_rates(dev, archs, n_train, bs, img_size, quick):
     "Training (S) and inference (V) images/s of each arch through fastai's pipeline, and the model alone"
     from dfdetect.hparams import TrainParams
-    from dfdetect.train import training_crops, make_dls, make_learner, _predict, loader_settings
+    from dfdetect.train import training_crops, make_dls, make_learner, _predict, loader_settings, crop_dl
     from dfdetect.models import build_model, package_weights
     from PIL import Image
     from dfdetect.ensure import ensure_faces
@@ -77,24 +78,25 @@ def train_rates(dev, archs, n_train, bs, img_size, quick):
     rows = []
     for arch in archs:
         pre = package_weights(arch) is not None  # ImageNet weights shipped in a package; others: random (same speed)
-        hp = TrainParams.from_dict(dict(arch=arch, img_size=img_size, bs=bs, epochs=1, freeze_epochs=0, max_per_video=None,
-                                        valid_max_per_video=None, pretrained=pre))
-        dls = make_dls(trn, None, hp, dev)
-        learn = make_learner(dls, hp, scratch_dir(), trn.label)
-        if dev.type == 'cuda': torch.backends.cudnn.benchmark = True
-        with learn.no_bar(), learn.no_logging():
-            learn.fit(1, 1e-3)  # warm-up: workers, cuDNN autotuning
-            sync(dev); t = time.perf_counter(); learn.fit(1, 1e-3); sync(dev); dt = time.perf_counter() - t
-        n = len(dls.train) * dls.train.bs  # drop_last: the images actually trained on
-        nw = loader_settings(hp, dev)['num_workers']
-        rows.append(dict(what='S: train, fastai pipeline', detail=f'{arch} {img_size}px bs{bs}, {nw} workers', device=str(dev),
-                         rate=n/dt, unit='images/s'))
-        dl = dls.test_dl(trn.assign(y=0.))
-        _predict(learn, dl)  # warm-up
-        sync(dev); t = time.perf_counter(); p = _predict(learn, dl); sync(dev); dt = time.perf_counter() - t
-        assert len(p) == len(trn) and np.isfinite(p).all()
-        rows.append(dict(what='V: inference, fastai pipeline', detail=f'{arch} {img_size}px bs{bs}', device=str(dev),
-                         rate=len(trn)/dt, unit='images/s'))
+        for decode in ('pil', 'batch'):  # fastai's per-crop decoding in the workers; batches decoded on the device (07e_loaders)
+            hp = TrainParams.from_dict(dict(arch=arch, img_size=img_size, bs=bs, epochs=1, freeze_epochs=0, max_per_video=None,
+                                            valid_max_per_video=None, pretrained=pre, decode=decode))
+            dls = make_dls(trn, None, hp, dev)
+            learn = make_learner(dls, hp, scratch_dir(), trn.label)
+            if dev.type == 'cuda': torch.backends.cudnn.benchmark = True
+            with learn.no_bar(), learn.no_logging():
+                learn.fit(1, 1e-3)  # warm-up: workers, cuDNN autotuning
+                sync(dev); t = time.perf_counter(); learn.fit(1, 1e-3); sync(dev); dt = time.perf_counter() - t
+            n = len(dls.train) * dls.train.bs  # drop_last: the images actually trained on
+            nw = loader_settings(hp, dev)['num_workers']
+            rows.append(dict(what=f'S: train, {decode} decode', detail=f'{arch} {img_size}px bs{bs}, {nw} workers', device=str(dev),
+                             rate=n/dt, unit='images/s'))
+            dl = crop_dl(dls, trn)
+            _predict(learn, dl)  # warm-up
+            sync(dev); t = time.perf_counter(); p = _predict(learn, dl); sync(dev); dt = time.perf_counter() - t
+            assert len(p) == len(trn) and np.isfinite(p).all()
+            rows.append(dict(what=f'V: inference, {decode} decode', detail=f'{arch} {img_size}px bs{bs}', device=str(dev),
+                             rate=len(trn)/dt, unit='images/s'))
         # the model alone, on random tensors already on the device: what the GPU could do with a loader fast enough
         m = build_model(arch, pretrained=False).to(dev).to(memory_format=torch.channels_last)
         opt = torch.optim.AdamW(m.parameters(), 1e-3)
@@ -119,7 +121,7 @@ def train_rates(dev, archs, n_train, bs, img_size, quick):
             sync(dev)
         rows.append(dict(what='V: inference, model alone', detail=f'{arch} {img_size}px bs{bs}, AMP, channels-last',
                          device=str(dev), rate=k*bs/(time.perf_counter() - t), unit='images/s'))
-        print(pd.DataFrame(rows[-4:]).round(1).to_string(index=False), flush=True)
+        print(pd.DataFrame(rows[-6:]).round(1).to_string(index=False), flush=True)
     return rows
 
 def predict_rates(clip, dev, n_videos, prefetch):
@@ -170,6 +172,11 @@ def main():
     if 'train' not in skip: rows += train_rates(dev, a.archs.split(','), a.n_train, a.bs, a.img_size, a.quick)
     df = pd.DataFrame(rows)
     print(df.round(3).to_string(index=False))
+    if 'train' not in skip:  # each data path's rate as a share of the network alone (issue 24's goal: 85%)
+        for arch in a.archs.split(','):
+            r = {w: df[(df.what == w) & df.detail.str.startswith(arch + ' ')].rate.iloc[0] for w in df.what.unique() if w[:2] in ('S:', 'V:')}
+            print(arch + ': ' + '; '.join(f'{k} {r[f"{k}: {t}, {d} decode"]/r[f"{k}: {t}, model alone"]:.0%} of the network alone ({d})'
+                                          for k, t in (('S', 'train'), ('V', 'inference')) for d in ('pil', 'batch')))
     if a.out: df.to_csv(a.out, index=False)
 
 if __name__ == '__main__': main()

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 from .core import DFDetectError, get_run_dir, get_device, save_table, load_table, set_seed, progress_lines
 from .aggregate import video_scores
-from .train import make_dls, make_learner, fit_model
+from .train import make_dls, make_learner, fit_model, crop_dl
 from .metrics import log_loss, group_bootstrap, interval_words
 from .hparams import TrainParams
 from .sbi import training_table, sbi_epoch_cb
@@ -77,7 +77,7 @@ def epoch_scores_cb(evals:dict, # name -> held-out crops to score (with `sbi` an
             m.eval()
             try:
                 for name, df in evals.items():
-                    dl = self.dls.test_dl(df.assign(y=0.), bs=bs)
+                    dl = crop_dl(self.dls, df, bs=bs)
                     with torch.no_grad(): p = torch.cat([torch.sigmoid(m(b[0]).float()).view(-1).cpu() for b in dl]).numpy()
                     vs = _clip_scores(df, p)
                     tl = float(self.learn.recorder.values[-1][0]) if self.learn.recorder.values else np.nan
@@ -110,7 +110,7 @@ def learning_curve(train:pd.DataFrame, # training crops (path, label, video, lm_
     set_seed(hp.seed)
     Path(out).mkdir(parents=True, exist_ok=True)
     dls = make_dls(train, None, hp, get_device(device))
-    learn = make_learner(dls, hp, out, dls.train_ds.items.label)
+    learn = make_learner(dls, hp, out, dls.train_labels)
     rows, scores = [], []
     learn.add_cbs([sbi_epoch_cb(dls.sbi_reader), epoch_scores_cb(evals, rows, n_boot, seed=hp.seed, scores=scores, max_s=None if max_minutes is None else 60*max_minutes)])
     t0 = time.time()

@@ -26,9 +26,9 @@ from .metrics import METRICS, BinaryLoss, frame_metrics, fastai_metrics, fold_su
 
 # %% auto #0
 __all__ = ['RUN_KEYS', 'SAMPLE_TRAIN', 'training_crops', 'ModeNormalize', 'mode_tfms', 'loader_settings', 'decode_on_batch',
-           'PairedDL', 'make_dls', 'make_learner', 'sam_cb', 'fit_model', 'sync_bn', 'distributed', 'train_model',
-           'collect_metrics', 'cv_summary', 'cross_validate', 'plot_cv', 'train_final', 'train_run', 'cli_params',
-           'train_cli']
+           'PairedDL', 'make_dls', 'crop_dl', 'make_learner', 'sam_cb', 'fit_model', 'sync_bn', 'distributed',
+           'train_model', 'collect_metrics', 'cv_summary', 'cross_validate', 'plot_cv', 'train_final', 'train_run',
+           'cli_params', 'train_cli']
 
 # %% ../nbs/08_train.ipynb #55d63cc1
 def training_crops(run_dir:str|Path|None=None, # run folder
@@ -106,7 +106,7 @@ def make_dls(train:pd.DataFrame, # crops to train on: path, label, video
              device='cpu', # torch device of the batches
             ):
     "fastai `DataLoaders` of (image, 1.0 if FAKE) with the training fakes, augmentation, input mode and sampler of `hp`"
-    from fastai.vision.all import (DataBlock, ImageBlock, RegressionBlock, ColReader, ColSplitter, Resize,
+    from fastai.vision.all import (DataBlock, ImageBlock, RegressionBlock, ColReader, ColSplitter, IndexSplitter, Resize,
                                    aug_transforms, Flip)
     from dfdetect.splits import balanced_sample_weights
     if hp.max_per_video: train = train.sample(frac=1, random_state=hp.seed).groupby('video').head(hp.max_per_video)
@@ -119,22 +119,35 @@ def make_dls(train:pd.DataFrame, # crops to train on: path, label, video
             [Flip()] if hp.flip else [])
     dev = torch.device(device)
     reader = SBIReader(hp.seed, aug=hp.sbi_aug and hp.fakes != 'real')
+    items, splitter = df, ColSplitter('is_valid')
     if decode_on_batch(hp, dev):  # workers read the files; `loaders.DecodeJPEG` decodes each batch on `dev`
         blocks, get_x, item_tfms, tfms = (JPEGBlock(), RegressionBlock(n_out=1)), ColReader('path'), [], [DecodeJPEG(hp.img_size)] + tfms
+        items, splitter = df[['path', 'y']].to_dict('records'), IndexSplitter(np.flatnonzero(df.is_valid))  # a DataFrame row costs more than reading the file
     else: blocks, get_x, item_tfms = (ImageBlock, RegressionBlock(n_out=1)), reader, Resize(hp.img_size, method='squish')
-    db = DataBlock(blocks=blocks, get_x=get_x, get_y=ColReader('y'), splitter=ColSplitter('is_valid'), item_tfms=item_tfms,
+    db = DataBlock(blocks=blocks, get_x=get_x, get_y=ColReader('y'), splitter=splitter, item_tfms=item_tfms,
                    batch_tfms=tfms + mode_tfms(hp.input_mode, backbone_stats(hp.arch)))
     kw = dict(bs=max(2, min(hp.bs, len(train))), device=dev, **loader_settings(hp, dev))
     w = (balanced_sample_weights(train.label, train.video + np.where(train.sbi, '#sbi', ''))
          if hp.imbalance == 'balanced_sampler' else None)
     if hp.fakes != 'real':  # paired batches: each real beside its blend; workers must see each epoch's reader (new blends)
         kw.update(persistent_workers=False, bs=max(2, kw['bs'] - kw['bs'] % 2))
-        dls = db.dataloaders(df, dl_type=PairedDL, dl_kwargs=[dict(pair=train.pair.to_numpy(), wgts=w), dict(pair=None)], **kw)
-    elif w is None: dls = db.dataloaders(df, **kw)
-    elif get_x is not reader: dls = db.dataloaders(df, dl_kwargs=[dict(wgts=w), {}], **kw)  # `BytesDL` draws by weight
+        dls = db.dataloaders(items, dl_type=PairedDL, dl_kwargs=[dict(pair=train.pair.to_numpy(), wgts=w), dict(pair=None)], **kw)
+    elif w is None: dls = db.dataloaders(items, **kw)
+    elif get_x is not reader: dls = db.dataloaders(items, dl_kwargs=[dict(wgts=w), {}], **kw)  # `BytesDL` draws by weight
     else: dls = db.weighted_dataloaders(df, wgts=np.concatenate([w, np.zeros(len(valid))]), **kw)
     dls.sbi_reader = reader  # what makes self-blends (`sbi_epoch_cb`, and SBI's own task in `15_how_far`)
+    dls.train_labels = train.label.to_numpy()  # for `make_learner`'s class weights, whichever the items' container
     return dls
+
+def crop_dl(dls, # from `make_dls`
+            crops:pd.DataFrame, # crops to score: path
+            **kwargs, # passed to fastai's `test_dl` (bs...)
+           ):
+    "A loader of `crops` in their order, without targets, in the form of `dls`'s items (a table, or records on the batch path)"
+    items = crops.assign(y=0.)
+    if isinstance(dls.train_ds.items, list): items = items[['path', 'y']].to_dict('records')
+    return dls.test_dl(items, **kwargs)
+
 
 # %% ../nbs/08_train.ipynb #5f044c3c
 def make_learner(dls, # from `make_dls`
@@ -284,7 +297,7 @@ def _predict_shared(learn, dls, crops:pd.DataFrame) -> np.ndarray:
         with torch.no_grad():
             for t in learn.model.state_dict().values(): dist.broadcast(t, 0)
     share = np.array_split(np.arange(len(crops)), _world())[_rank()]
-    p = _predict(learn, dls.test_dl(crops.iloc[share].assign(y=0.))) if len(share) else np.zeros(0, np.float32)
+    p = _predict(learn, crop_dl(dls, crops.iloc[share])) if len(share) else np.zeros(0, np.float32)
     if _world() == 1: return p
     parts = [None] * _world()
     dist.all_gather_object(parts, p)
@@ -330,7 +343,7 @@ def train_model(train:pd.DataFrame, # crops to train on (path, label, video, cro
         if not test_mode and valid is not None and hp.valid_max_per_video:
             vsub = valid.sample(frac=1, random_state=hp.seed).groupby('video').head(hp.valid_max_per_video)
         dls = make_dls(train, None if test_mode else vsub, hp, dev)
-        learn = make_learner(dls, hp, out, dls.train_ds.items.label)
+        learn = make_learner(dls, hp, out, dls.train_labels)
         if hp.fakes != 'real': learn.add_cb(sbi_epoch_cb(dls.sbi_reader))
         cbs = []
         if not test_mode and len(dls.valid_ds):
