@@ -126,24 +126,19 @@ def _out_size(w:int, h:int, max_size:int|None) -> tuple[int,int]:
     return max(1, round(w*r)), max(1, round(h*r))
 
 # %% ../nbs/01_video.ipynb #b7c6d003
-_SW_FORMATS = {'nv12': 'yuv420p', 'p010le': 'yuv420p10le', 'p016le': 'yuv420p16le'}  # NVDEC's output -> the CPU decoder's
-
 def _first_frame(path:Path):
     "The first frame of `path`'s video decoded on the CPU, writable: the properties that frames downloaded from the GPU lack"
     with _open(path) as (c, s):
         for f in c.decode(s): f.make_writable(); return f
     raise VideoReadError(f'{path}: no frame could be decoded')
 
-def _as_cpu_frame(frame, # a frame downloaded from the GPU by PyAV (or decoded in software: returned as it is)
+def _as_cpu_frame(frame, # a frame downloaded from the GPU by PyAV (NV12, P010...), or decoded in software when NVDEC cannot
                   like, # a frame of the same stream decoded on the CPU (`_first_frame`): overwritten with `frame`'s pixels
                  ):
-    "`frame` as the CPU decoder gives it: planar YUV, with the properties of `like` (colour, siting, rotation), which it overwrites"
-    fmt = _SW_FORMATS.get(frame.format.name)
-    if fmt is None: return frame
-    planar = frame.reformat(format=fmt)
-    if (planar.format.name, planar.width, planar.height) != (like.format.name, like.width, like.height):
-        raise VideoReadError(f'frame size or format changed within the stream: {like.format.name} {like.width}x{like.height}, then '
-                             f'{planar.format.name} {planar.width}x{planar.height}')
+    "`frame` as the CPU decoder gives it: `like`'s pixel format (planar YUV), properties (colour, rotation...) and now `frame`'s pixels"
+    planar = frame if frame.format.name == like.format.name else frame.reformat(format=like.format.name)
+    if (planar.width, planar.height) != (like.width, like.height):
+        raise VideoReadError(f'frame size changed within the stream: {like.width}x{like.height}, then {planar.width}x{planar.height}')
     for src, dst in zip(planar.planes, like.planes):
         n = min(src.line_size, dst.line_size)
         np.frombuffer(dst, np.uint8).reshape(-1, dst.line_size)[:src.height, :n] = \
@@ -151,7 +146,7 @@ def _as_cpu_frame(frame, # a frame downloaded from the GPU by PyAV (or decoded i
     return like
 
 # %% ../nbs/01_video.ipynb #b63689b8
-_GPU = {}  # CUDA device index -> None when NVDEC decodes there, else why not
+_GPU = {}  # CUDA device index -> (why NVDEC cannot decode there or None, the `HWAccel` settings when it can)
 _GPU_LOCK = threading.RLock()  # prediction decodes in threads: one probe, one line
 _SAID = set()  # the lines `_say_once` has printed
 
