@@ -5,10 +5,11 @@
 #   STEPS='env speed' bash benchmarks/gpu_check.sh ...  # only some steps
 # Steps, each with its own time limit, all logged to OUTDIR/gpu_check.log (the summary lines are also printed):
 #   env        the GPU, the driver, the versions, and the device dfdetect resolves to ('auto' must be cuda:0)
-#   notebooks  nbdev-test --flags cuda on the notebooks with `#| cuda` cells (MTCNN fp16 vs CPU, GPU shrink,
+#   notebooks  nbdev-test --flags cuda on the notebooks with `#| cuda` cells (NVDEC vs CPU frames, MTCNN fp16 vs CPU, GPU shrink,
 #              fastai training at 224 px with AMP and channels-last, TorchScript/ONNX export on CUDA, prediction)
 #   train      dfdetect-extract then dfdetect-train on CUDA ('auto'), one epoch of the sample (the path that crashed before issue 11)
-#   speed      benchmarks/gpu_speed.py: MTCNN frames/s, training and inference images/s, seconds per 1080p video
+#   speed      benchmarks/gpu_speed.py: MTCNN frames/s, decoding on NVDEC vs the CPU, training and inference images/s,
+#              seconds per 1080p video
 set -u
 out=${1:?OUTDIR}; shift; mkdir -p "$out"; log=$out/gpu_check.log; : >"$log"
 site=$(IFS=:; echo "$*")
@@ -31,11 +32,11 @@ from dfdetect.core import get_device, device_summary
 d = get_device(\"auto\"); print(\"auto ->\", device_summary(d)); assert str(d) == \"cuda:0\", d"'
 nbs() {  # one nbdev-test per notebook, all at once (nbdev-test's own workers take a folder, not a list)
   local pids=() rc=0 nb
-  for nb in 02_detect 05_extract 08_train 11_export 12_predict; do
+  for nb in 01_video 02_detect 05_extract 08_train 11_export 12_predict; do
     nbdev-test "nbs/$nb.ipynb" --flags cuda --timing --verbose >"$out/nb_$nb.log" 2>&1 & pids+=($!)
   done
   for p in "${pids[@]}"; do wait "$p" || rc=1; done
-  for nb in 02_detect 05_extract 08_train 11_export 12_predict; do echo "--- $nb"; tail -n 3 "$out/nb_$nb.log"; done
+  for nb in 01_video 02_detect 05_extract 08_train 11_export 12_predict; do echo "--- $nb"; tail -n 3 "$out/nb_$nb.log"; done
   return $rc
 }
 export out; export -f nbs

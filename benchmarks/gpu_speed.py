@@ -13,8 +13,12 @@ What it measures, each with the code the chain runs:
       and the same model alone on random tensors (no loading), which says whether the loader or the GPU bounds it.
   V   inference images/s of the same learner over the same crops (`train._predict`, what validation and the saved
       fold predictions use).
+  decode: `video.read_frames` of the 32 frames prediction samples from the 1080p clip, on `--device` (NVDEC where
+      `video.gpu_decoder` finds it works, else the CPU, which it says) and on the CPU in the same command, best of
+      `--repeats`, with how far the two reads' frames differ (max and mean levels).
   per video: `predict.predict_videos` on `--n_videos` copies of the 1080p clip (decode / detect / classify, and the
-      wall time per video of the batch), on `--device` and on this machine's CPU cores, in this one command.
+      wall time per video of the batch), on `--device` (which decodes there too) and on this machine's CPU cores, in
+      this one command.
 The 1080p clip is made here from a video of the bundled sample (no research data travels): its frames upscaled to
 1920x1080 and looped to 300 frames at 30 fps (10 s, as a DFDC clip), x264 at its defaults. An upscaled synthetic clip
 decodes faster than camera footage of the same size; the decode numbers are a lower bound for real clips.
@@ -124,6 +128,23 @@ def train_rates(dev, archs, n_train, bs, img_size, quick):
         print(pd.DataFrame(rows[-6:]).round(1).to_string(index=False), flush=True)
     return rows
 
+def decode_rates(clip, dev, repeats):
+    "Seconds to decode the 32 frames prediction samples from the clip, on `dev` and on the CPU, and how far their frames differ"
+    from dfdetect.video import read_frames, gpu_decoder
+    rows, frames = [], []
+    for d in ([dev, torch.device('cpu')] if dev.type == 'cuda' else [dev]):
+        by = 'NVDEC' if gpu_decoder(d) is not None else 'the CPU'
+        read_frames(clip, n=32, device=d)  # warm-up (and gpu_decoder's probe)
+        best = float('inf')
+        for _ in range(max(1, repeats)):
+            t = time.perf_counter(); fr = read_frames(clip, n=32, device=d)[0]; best = min(best, time.perf_counter() - t)
+        frames.append(fr)
+        rows.append(dict(what='decode per 1080p video', detail=f'read_frames n=32, decoded by {by}', device=str(d), rate=best, unit='s/video'))
+    if len(frames) == 2:
+        diff = np.abs(frames[0].astype(int) - frames[1])
+        rows[0]['detail'] += f'; frames vs the CPU\'s: max {diff.max()}, mean {diff.mean():.4f} levels'
+    return rows
+
 def predict_rates(clip, dev, n_videos, prefetch):
     "Seconds per 1080p video of `predict_videos` on `dev`: decode / detect / classify and wall time per video"
     from dfdetect.export import load_predictor
@@ -150,7 +171,7 @@ def main():
     ap.add_argument('--n_train', type=int, default=6144); ap.add_argument('--bs', type=int, default=128)
     ap.add_argument('--img_size', type=int, default=224); ap.add_argument('--repeats', type=int, default=5)
     ap.add_argument('--n_videos', type=int, default=8); ap.add_argument('--out', default=None)
-    ap.add_argument('--skip', default='', help='comma-separated parts to skip: mtcnn,train,predict')
+    ap.add_argument('--skip', default='', help='comma-separated parts to skip: mtcnn,decode,predict,train')
     ap.add_argument('--quick', action='store_true', help='tiny sizes: a smoke run of the code, not a measurement')
     a = ap.parse_args()
     from dfdetect.core import get_device, device_summary, usable_cpus
@@ -165,6 +186,9 @@ def main():
         rows += mtcnn_rate(clip, dev, a.repeats)
         if dev.type == 'cuda': rows += mtcnn_rate(clip, torch.device('cpu'), 1)
         print(pd.DataFrame(rows).round(1).to_string(index=False), flush=True)
+    if 'decode' not in skip:
+        rows += decode_rates(clip, dev, a.repeats)
+        print(pd.DataFrame(rows).round(3).to_string(index=False), flush=True)
     if 'predict' not in skip:
         rows += predict_rates(clip, dev, a.n_videos, [1, 4])
         if dev.type == 'cuda': rows += predict_rates(clip, torch.device('cpu'), max(2, a.n_videos // 4), [1])

@@ -48,6 +48,7 @@ def stream_faces(path:str|Path, # a video file
                  params:dict, # face parameters (`Predictor.face`): max_size, iou_thr, min_prob, min_rel_size, margin, size...
                  as_saved:bool=True, # the crops as read back from their files (JPEG artefacts), as in training
                  chunk:int=8, # full-size frames held at once
+                 device=None, # where to decode: a CUDA device uses its NVDEC where that works (`video.read_frames`); None: the CPU
                 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, float]:
     "(tracks, their crops, the sampled frame indices, seconds spent decoding) of a video, holding `chunk` full frames at most"
     buf, dets, crops, spent = [], [], [], [0.]
@@ -63,7 +64,7 @@ def stream_faces(path:str|Path, # a video file
         buf.append((i, a))
         if len(buf) >= chunk: flush()
     t0 = time.perf_counter()
-    _, idx = read_frames(path, n=n_frames, on_frame=on_frame)
+    _, idx = read_frames(path, n=n_frames, on_frame=on_frame, device=device)
     flush()
     decode_s = time.perf_counter() - t0 - spent[0]
     d = pd.concat(dets, ignore_index=True) if dets else dets_table([], [])
@@ -83,6 +84,7 @@ FRAME_BUDGET = 256 * 2**20  # bytes of full-size frames a video may hold in memo
 def decode_video(path:str|Path, # a video file
                  n_frames:int=32, # frames to sample
                  max_bytes:int|None=FRAME_BUDGET, # larger sampled frames are not decoded here (None: no limit)
+                 device=None, # where to decode: a CUDA device uses its NVDEC where that works (`video.read_frames`); None: the CPU
                 ) -> tuple:
     "(frames, indices, seconds, None) of the frames `predict_video` samples, (None, None, seconds, error) when unreadable, or (None, None, seconds, None) when too large to hold: `predict_video` then streams them"
     from dfdetect.video import video_info
@@ -91,7 +93,7 @@ def decode_video(path:str|Path, # a video file
         if max_bytes is not None:
             info = video_info(path)
             if min(n_frames, info['n_frames'])*info['width']*info['height']*3 > max_bytes: return None, None, time.perf_counter() - t0, None
-        frames, idx = read_frames(path, n=n_frames)
+        frames, idx = read_frames(path, n=n_frames, device=device)
     except DFDetectError as e: return None, None, time.perf_counter() - t0, str(e)
     return frames, idx, time.perf_counter() - t0, None
 
@@ -109,7 +111,8 @@ def predict_video(path:str|Path, # a video file
     "P(FAKE) of one video with its label, per-track and per-frame scores, face count, error and step timings"
     res = _result(path, default)
     face = predictor.face | ({'max_size': int(detect_size)} if detect_size else {})
-    frames, idx, dt, err = decode_video(path, n_frames) if decoded is None else decoded
+    on = None if predictor.backend == 'onnx' else predictor.device  # decode on the model's GPU (ONNX's providers are no torch device)
+    frames, idx, dt, err = decode_video(path, n_frames, device=on) if decoded is None else decoded
     t = time.perf_counter(); t0 = t - dt  # total_s: the decoding, wherever it ran, and the rest
     def done(error=None):
         res.update(error=error, total_s=round(time.perf_counter() - t0, 4))
@@ -119,7 +122,7 @@ def predict_video(path:str|Path, # a video file
     if err is not None: return done(err)
     detector = detector if detector is not None else make_detector(predictor.face)
     if frames is None:  # too large to hold (4K, many frames): decoded here, a few frames at a time
-        try: tracks, crops, idx, dec = stream_faces(path, n_frames, detector, face, as_saved=jpeg)
+        try: tracks, crops, idx, dec = stream_faces(path, n_frames, detector, face, as_saved=jpeg, device=on)
         except DFDetectError as e: return done(str(e))
         res['decode_s'] += dec
         t += dec  # detect_s below: what stream_faces did besides decoding
@@ -233,7 +236,7 @@ def predict_videos(paths:list, # video files
     workers = video_workers(predictor) if workers is None else workers
     if workers < 1: raise DFDetectError(f'workers={workers}: must be at least 1')
     def decode(p):
-        try: return decode_video(p, kwargs.get('n_frames', 32))
+        try: return decode_video(p, kwargs.get('n_frames', 32), device=detector_device(predictor))
         except Exception as e: return e
     def one(p, got=None):  # got: decoded ahead (or the exception decoding raised); None: decoded here
         try:

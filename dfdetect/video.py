@@ -6,7 +6,7 @@ Docs: https://dfdetect.github.io/dfdetect/video.html.md"""
 
 # %% ../nbs/01_video.ipynb #e909f849
 from __future__ import annotations
-import contextlib
+import contextlib, sys, tempfile, threading
 from fractions import Fraction
 from pathlib import Path
 from typing import Iterable
@@ -15,7 +15,7 @@ import av
 from .core import DFDetectError, atomic_path
 
 # %% auto #0
-__all__ = ['VideoReadError', 'write_video', 'video_info', 'frame_indices', 'read_frames']
+__all__ = ['VideoReadError', 'write_video', 'video_info', 'frame_indices', 'gpu_decoder', 'read_frames']
 
 # %% ../nbs/01_video.ipynb #a529ed8d
 class VideoReadError(DFDetectError):
@@ -63,13 +63,14 @@ def write_video(path:str|Path, # output file, usually `.mp4`
 # %% ../nbs/01_video.ipynb #fed8f560
 @contextlib.contextmanager
 def _open(path:str|Path, # a video file
+          hwaccel=None, # PyAV's `HWAccel` settings to decode on a GPU (`gpu_decoder`); None: the CPU
          ):
     "Open `path` with PyAV, yielding `(container, video stream)`; any failure raises `VideoReadError`"
     path = Path(path)
     if not path.exists(): raise VideoReadError(f'{path}: file not found')
     if not path.is_file(): raise VideoReadError(f'{path}: not a regular file')
     if path.stat().st_size == 0: raise VideoReadError(f'{path}: empty file (0 bytes)')
-    try: c = av.open(str(path))
+    try: c = av.open(str(path), hwaccel=hwaccel)
     except (av.FFmpegError, OSError) as e: raise VideoReadError(f'{path}: cannot open as a video ({e})') from e
     try:
         if not c.streams.video:
@@ -124,6 +125,81 @@ def _out_size(w:int, h:int, max_size:int|None) -> tuple[int,int]:
     r = max_size/max(w, h)
     return max(1, round(w*r)), max(1, round(h*r))
 
+# %% ../nbs/01_video.ipynb #b7c6d003
+def _first_frame(path:Path):
+    "The first frame of `path`'s video decoded on the CPU, writable: the properties that frames downloaded from the GPU lack"
+    with _open(path) as (c, s):
+        for f in c.decode(s): f.make_writable(); return f
+    raise VideoReadError(f'{path}: no frame could be decoded')
+
+def _as_cpu_frame(frame, # a frame downloaded from the GPU by PyAV (NV12, P010...), or decoded in software when NVDEC cannot
+                  like, # a frame of the same stream decoded on the CPU (`_first_frame`): overwritten with `frame`'s pixels
+                 ):
+    "`frame` as the CPU decoder gives it: `like`'s pixel format (planar YUV), properties (colour, rotation...) and now `frame`'s pixels"
+    planar = frame if frame.format.name == like.format.name else frame.reformat(format=like.format.name)
+    if (planar.width, planar.height) != (like.width, like.height):
+        raise VideoReadError(f'frame size changed within the stream: {like.width}x{like.height}, then {planar.width}x{planar.height}')
+    for src, dst in zip(planar.planes, like.planes):
+        n = min(src.line_size, dst.line_size)
+        np.frombuffer(dst, np.uint8).reshape(-1, dst.line_size)[:src.height, :n] = \
+            np.frombuffer(src, np.uint8).reshape(-1, src.line_size)[:src.height, :n]
+    return like
+
+# %% ../nbs/01_video.ipynb #b63689b8
+_GPU = {}  # CUDA device index -> (why NVDEC cannot decode there or None, the `HWAccel` settings when it can)
+_GPU_LOCK = threading.RLock()  # prediction decodes in threads: one probe, one line
+_SAID = set()  # the lines `_say_once` has printed
+
+def _say_once(line:str):
+    "Print `line` on stderr once per process"
+    with _GPU_LOCK:
+        if line in _SAID: return
+        _SAID.add(line)
+    print(line, file=sys.stderr)
+
+def _cuda_index(device) -> int|None:
+    "The CUDA device index that `device` ('cuda', 'cuda:1', a torch.device) names; None for any other device"
+    d = '' if device is None else str(device)
+    if d != 'cuda' and not d.startswith('cuda:'): return None
+    try: return int(d.split(':')[1]) if ':' in d else 0
+    except ValueError: raise DFDetectError(f'device {device!r}: not a CUDA device') from None
+
+def _hwaccel(i:int, fallback:bool=True):
+    "PyAV's settings to decode on CUDA device `i` in CUDA's primary context; `fallback`: FFmpeg's software decoder for streams NVDEC cannot do"
+    from av.codec.hwaccel import HWAccel
+    return HWAccel('cuda', device=str(i), allow_software_fallback=fallback, options={'primary_ctx': '1'})
+
+def _nvdec_problem(i:int) -> str|None:
+    "Why PyAV cannot decode H.264 on CUDA device `i` as the CPU does (None: it can)"
+    from av.codec.hwaccel import hwdevices_available
+    if 'cuda' not in hwdevices_available(): return "PyAV's FFmpeg is built without CUDA"
+    try: _hwaccel(i, fallback=False).create(av.codec.Codec('h264', 'r'))
+    except Exception as e: return f'FFmpeg cannot open CUDA device {i}: {e}'
+    fr = np.random.default_rng(0).integers(0, 256, (3, 96, 128, 3), np.uint8)
+    with tempfile.TemporaryDirectory() as d:
+        clip = write_video(Path(d)/'probe.mp4', fr, crf=30)
+        try:
+            with _open(clip, _hwaccel(i, fallback=False)) as (c, s):
+                like = _first_frame(clip)
+                got = [(f.format.name, _as_cpu_frame(f, like).to_ndarray(format='rgb24')) for f in c.decode(s)]
+        except Exception as e: return f'NVDEC on cuda:{i} fails: {e}'.replace(str(clip), 'a test clip')
+        with _open(clip) as (c, s): want = [f.to_ndarray(format='rgb24') for f in c.decode(s)]
+    if [fmt for fmt, _ in got] != ['nv12']*len(want): return f'cuda:{i} gave frames {[fmt for fmt, _ in got]}, not NVDEC\'s nv12'
+    diff = max(np.abs(a.astype(int) - b).max() for (_, a), b in zip(got, want))
+    if diff: return f'NVDEC on cuda:{i} gives frames {diff} levels away from the CPU decoder\'s'
+    return None
+
+def gpu_decoder(device=None, # the device asked for: a CUDA one ('cuda', 'cuda:1', a torch.device) asks for its NVDEC; others decode on the CPU
+               ):
+    "PyAV's `HWAccel` settings to decode on `device` when NVDEC works there, else None; a CUDA device where it does not prints one line why, once per process"
+    i = _cuda_index(device)
+    if i is None: return None
+    with _GPU_LOCK:
+        if i not in _GPU:
+            _GPU[i] = (None, _hwaccel(i)) if (why := _nvdec_problem(i)) is None else (why, None)
+            if why: _say_once(f'dfdetect: GPU decoding unavailable on cuda:{i} ({why}); decoding on the CPU')
+        return _GPU[i][1]
+
 # %% ../nbs/01_video.ipynb #cfcdcd32
 _SKIP_CODECS = ('h264', 'hevc')  # codecs whose decoder skips non-reference frames exactly (nal_ref_idc / sub-layer non-reference)
 
@@ -156,16 +232,30 @@ def read_frames(path:str|Path, # a video file
                 max_size:int|None=None, # longest side after downscaling; None keeps the full size
                 decode_all:bool=False, # decode every frame, even the unwanted non-reference ones (same frames, slower)
                 on_frame=None, # called as `on_frame(index, frame)` for each frame, which is then not kept (frames: None)
+                device=None, # a CUDA device ('cuda', 'cuda:1') decodes on its NVDEC where that works (`gpu_decoder`), else on the CPU; None: the CPU
                ) -> tuple[np.ndarray|None, np.ndarray]:
     "RGB frames uint8 `[k,H,W,3]`, upright, and their int64 indices `[k]`, decoded sequentially"
     path = Path(path)
     n_total = video_info(path)['n_frames']  # a separate open: counting packets consumes the stream
     want = frame_indices(n_total, n, every)
     order = None if decode_all or every == 1 else _display_order(path, n_total)
-    if order is not None:
-        try: return _read_frames(path, n_total, want, every, max_size, order, on_frame)
-        except _Fallback: pass
-    return _read_frames(path, n_total, want, every, max_size, None, on_frame)
+    def read(hwaccel=None, on_frame=on_frame):
+        like = None if hwaccel is None else _first_frame(path)
+        if order is not None:
+            try: return _read_frames(path, n_total, want, every, max_size, order, on_frame, hwaccel, like)
+            except _Fallback: pass
+        return _read_frames(path, n_total, want, every, max_size, None, on_frame, hwaccel, like)
+    hw = gpu_decoder(device)
+    if hw is None: return read()
+    given = []  # frames handed to `on_frame` by the GPU's try: after one, its error stands
+    def counted(i, a): given.append(i); on_frame(i, a)
+    try: return read(hw, None if on_frame is None else counted)
+    except (DFDetectError, av.FFmpegError, OSError, NotImplementedError, RuntimeError) as e:
+        if given: raise
+        gpu_error = e
+    out = read()  # the CPU's frames, or the file's own error
+    _say_once(f'dfdetect: GPU decoding failed on {path} ({gpu_error}); decoded it on the CPU')
+    return out
 
 def _upright(a:np.ndarray, # a decoded frame [H,W,3], as stored
              rotation:float, # its display rotation: degrees counterclockwise (`VideoFrame.rotation`)
@@ -174,11 +264,13 @@ def _upright(a:np.ndarray, # a decoded frame [H,W,3], as stored
     k = int(round((rotation or 0)/90)) % 4
     return np.ascontiguousarray(np.rot90(a, k)) if k else a
 
-def _read_frames(path:Path, n_total:int, want:np.ndarray, every:int|None, max_size:int|None, order:dict|None, on_frame=None):
-    "`read_frames` with the frame positions `want` decided; `order` (from `_display_order`) skips unwanted non-reference frames"
+def _read_frames(path:Path, n_total:int, want:np.ndarray, every:int|None, max_size:int|None, order:dict|None, on_frame=None,
+                 hwaccel=None, like=None):
+    "`read_frames` with the frame positions `want` decided; `order` (from `_display_order`) skips unwanted non-reference frames; `hwaccel` decodes on the GPU, `like` (`_first_frame`) lends its frames their properties"
     keep, last, got, out = set(want.tolist()), int(want[-1]), [], None
     def _keep(frame, i):
         nonlocal out
+        if like is not None: frame = _as_cpu_frame(frame, like)
         w, h = _out_size(frame.width, frame.height, max_size)
         a = _upright(frame.to_ndarray(format='rgb24', width=w, height=h,
                                       interpolation='AREA' if (w, h) != (frame.width, frame.height) else None), frame.rotation)
@@ -187,7 +279,7 @@ def _read_frames(path:Path, n_total:int, want:np.ndarray, every:int|None, max_si
             if out is None: out = np.empty((len(want), *a.shape), np.uint8)
             out[len(got)] = a
         got.append(i)
-    with _open(path) as (c, s):
+    with _open(path, hwaccel) as (c, s):
         i, frame = -1, None
         try:
             for i, frame in _decoded(c, s, keep, order):
