@@ -32,11 +32,11 @@ from dfdetect.core import get_device, device_summary
 d = get_device(\"auto\"); print(\"auto ->\", device_summary(d)); assert str(d) == \"cuda:0\", d"'
 nbs() {  # one nbdev-test per notebook, all at once (nbdev-test's own workers take a folder, not a list)
   local pids=() rc=0 nb
-  for nb in 01_video 02_detect 05_extract 08_train 11_export 12_predict; do
+  for nb in 01_video 02_detect 05_extract 07e_loaders 08_train 11_export 12_predict; do
     nbdev-test "nbs/$nb.ipynb" --flags cuda --timing --verbose >"$out/nb_$nb.log" 2>&1 & pids+=($!)
   done
   for p in "${pids[@]}"; do wait "$p" || rc=1; done
-  for nb in 01_video 02_detect 05_extract 08_train 11_export 12_predict; do echo "--- $nb"; tail -n 3 "$out/nb_$nb.log"; done
+  for nb in 01_video 02_detect 05_extract 07e_loaders 08_train 11_export 12_predict; do echo "--- $nb"; tail -n 3 "$out/nb_$nb.log"; done
   return $rc
 }
 export out; export -f nbs
