@@ -38,9 +38,9 @@ def read_jpeg(path:str|Path, # a crop's JPEG file
     except RuntimeError as e: raise DFDetectError(f'{path}: cannot be read ({e})') from None
 
 # %% ../nbs/07e_loaders.ipynb #039236e5
-def _squish(im:torch.Tensor, size:int) -> torch.Tensor:
-    "uint8 [3,h,w] -> float [1,3,size,size] in 0-255, resized as PIL's bilinear resize does (antialiased)"
-    x = im[None].float()
+def _squish(x:torch.Tensor, size:int) -> torch.Tensor:
+    "uint8 [n,3,h,w] -> float [n,3,size,size] in 0-255, resized as PIL's bilinear resize does (antialiased)"
+    x = x.float()
     if tuple(x.shape[-2:]) == (size, size): return x
     return F.interpolate(x, size=(size, size), mode='bilinear', antialias=True, align_corners=False)
 
@@ -51,7 +51,9 @@ class DecodeJPEG(Transform):
                 ): self.size = size
     def encodes(self, x:JPEGBatch):
         ims = decode_jpeg(x.files, mode=ImageReadMode.RGB, device=x.device)
-        return TensorImage(torch.cat([_squish(im, self.size) for im in ims]).div_(255).clamp_(0, 1))
+        same = len({tuple(im.shape) for im in ims}) == 1  # crops of one extraction share a size: one resize for the batch
+        x = _squish(torch.stack(ims), self.size) if same else torch.cat([_squish(im[None], self.size) for im in ims])
+        return TensorImage(x.div_(255).clamp_(0, 1))
 
 # %% ../nbs/07e_loaders.ipynb #ca1aeb52
 class BytesDL(TfmdDL):
