@@ -500,6 +500,7 @@ def train_cli(config:str=None, # YAML parameters (see configs/train_sample.yaml)
              ):
     "Cross-validate timm backbones on the run's face crops, then train the final models (see 08_train)"
     import sys
+    os.environ.setdefault('DFDETECT_PROGRESS', 'lines')  # a terminal's log: a line per model and per epoch (a notebook shows none)
     try:
         try: fl = None if folds in (None, 'all') else [] if folds == 'none' else [int(k) for k in folds.split(',')]
         except ValueError: raise DFDetectError(f"--folds {folds!r}: expected comma-separated fold numbers, 'all' or 'none'") from None
