@@ -500,7 +500,6 @@ def train_cli(config:str=None, # YAML parameters (see configs/train_sample.yaml)
              ):
     "Cross-validate timm backbones on the run's face crops, then train the final models (see 08_train)"
     import sys
-    os.environ.setdefault('DFDETECT_PROGRESS', 'lines')  # a terminal's log: a line per model and per epoch (a notebook shows none)
     try:
         try: fl = None if folds in (None, 'all') else [] if folds == 'none' else [int(k) for k in folds.split(',')]
         except ValueError: raise DFDetectError(f"--folds {folds!r}: expected comma-separated fold numbers, 'all' or 'none'") from None
@@ -511,7 +510,9 @@ def train_cli(config:str=None, # YAML parameters (see configs/train_sample.yaml)
         if force: p['force'] = True
         t0 = time.time()
         print(f'dfdetect-train: process {_rank()} of {_world()} on {device_summary(get_device(p.get("device") or "auto"))}')
-        out = train_run(p, what=config or 'dfdetect-train')
+        from fastcore.xtras import modified_env  # a terminal's log: a line per model and per epoch (a notebook prints none);
+        with modified_env(DFDETECT_PROGRESS=os.environ.get('DFDETECT_PROGRESS') or 'lines'):  # the caller's environment stays as it was
+            out = train_run(p, what=config or 'dfdetect-train')
     except DFDetectError as e: sys.exit(f'dfdetect-train: {e}')
     if _rank(): return
     rd = out['run_dir']
