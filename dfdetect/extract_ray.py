@@ -50,7 +50,9 @@ def ray_init(address:str|None=None, # None: a private local Ray on this machine;
     ray = _import_ray()
     if address: check_address(address, connect_timeout_s)
     if ray.is_initialized(): return ray
-    kw = dict(include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING)
+    # ERROR: Ray's driver warns at WARNING that token authentication is on (it is: nothing to act on) and, when
+    # started off the main thread (execnb's per-cell timeout runs cells in a thread), that it set no SIGTERM handler
+    kw = dict(include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
     if address:
         try: ray.init(address=address, **kw)
         except (ConnectionError, RuntimeError, ValueError) as e: raise DFDetectError(f'--address {address!r}: cannot join a Ray cluster ({e})') from e

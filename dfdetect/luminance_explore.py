@@ -13,9 +13,10 @@ from .core import *
 from .luminance import to_space
 
 # %% auto #0
-__all__ = ['STAT_COLUMNS', 'HIST_CHANNELS', 'laplacian', 'fft_high_energy', 'radial_spectrum', 'ellipse_masks', 'load_crop',
-           'luma_stats', 'align_pair', 'pair_crops', 'ffpp_pairs', 'diff_map', 'measure_crops', 'compare_labels',
-           'describe', 'plot_hists', 'plot_hf', 'plot_border', 'select_crops', 'luminance_report', 'luminance_cli']
+__all__ = ['STAT_COLUMNS', 'HIST_CHANNELS', 'SAMPLE_SOURCE', 'laplacian', 'fft_high_energy', 'radial_spectrum', 'ellipse_masks',
+           'load_crop', 'luma_stats', 'align_pair', 'pair_crops', 'ffpp_pairs', 'diff_map', 'measure_crops',
+           'compare_labels', 'describe', 'plot_hists', 'plot_hf', 'plot_border', 'select_crops', 'luminance_report',
+           'luminance_cli']
 
 # %% ../nbs/06a_luminance_explore.ipynb #06348472
 def laplacian(y:np.ndarray, # one channel [H, W], float in [0,1]
@@ -377,6 +378,8 @@ def select_crops(index:pd.DataFrame, # a crop index (`run_dir/faces/index.parque
     return index[fam.isin(keep)]
 
 # %% ../nbs/06a_luminance_explore.ipynb #a51d1cad
+SAMPLE_SOURCE = 'synthetic sample'  # the bundled sample's name here: read by the DFDC reader, its crops say dataset DFDC, which they are not
+
 def luminance_report(run_dir:str|Path|None=None, # run folder; None = the shared sample run
                      max_crops:int=400, # crops measured from the run (whole families, see `select_crops`)
                      pairs:bool=True, # also measure the FaceForensics++ same-scene pairs when the real clips are there
@@ -385,6 +388,7 @@ def luminance_report(run_dir:str|Path|None=None, # run folder; None = the shared
                      max_pairs:int|None=None, # at most this many pairs (see `ffpp_pairs`); None: all
                      detector=None, # MTCNN for the pairs (default `dfdetect.detect.MTCNN`)
                      seed:int=0, # seed of `select_crops`
+                     source:str|None=None, # name of the run's crops in tables and figures; None: their `dataset` (`SAMPLE_SOURCE` for the sample)
                     ) -> dict:
     "Measure, compare and plot real against fake crops; write the stats, the summary and the figures; return them all"
     import matplotlib.pyplot as plt
@@ -392,7 +396,7 @@ def luminance_report(run_dir:str|Path|None=None, # run folder; None = the shared
     index = load_table(run_dir.face_index)
     sel = select_crops(index, max_crops, seed).reset_index(drop=True)
     cols = [c for c in ['crop', 'video', 'label', 'original', 'method', 'dataset', 'folder', 'frame', 'track'] if c in sel]
-    name = '/'.join(map(str, sel.dataset.dropna().unique())) if 'dataset' in sel else 'run'
+    name = source or ('/'.join(map(str, sel.dataset.dropna().unique())) if 'dataset' in sel else 'run')
     parts = [measure_crops([run_dir.faces/c for c in sel.crop], sel[cols], name or 'run')]
     diff = None
     rd = realdata_root() if pairs else None
@@ -427,6 +431,7 @@ def luminance_cli(run_dir:str=None, # run folder; default the sample run in the 
                   seed:int=0, # seed of the crop selection
                  ):
     "Compare real and fake face crops in luminance and chroma; write luminance_stats.parquet, the summary and figures"
-    out = luminance_report(run_dir, max_crops, not no_pairs, pair_frames, pair_size, max_pairs=max_pairs, seed=seed)
+    out = luminance_report(run_dir, max_crops, not no_pairs, pair_frames, pair_size, max_pairs=max_pairs, seed=seed,
+                           source=SAMPLE_SOURCE if run_dir is None else None)  # no run folder: the sample's run
     print(out['text'])
     for p in out['figures'].values(): print(p)

@@ -1,4 +1,4 @@
-"""A miniature DFDC, made offline from a seed: real clips animated from photos, fakes made by face swap and self-blend
+"""A synthetic sample in DFDC's layout, made offline from a seed: real clips animated from photos, fakes made by face swap and self-blend
 
 Docs: https://dfdetect.github.io/dfdetect/sample.html.md"""
 
@@ -276,7 +276,7 @@ def make_sample(out:str|Path, # folder to fill with dfdc_train_part_K/ folders
                 preset:str='superfast', # x264 preset; 'superfast' has no mb-tree, whose asm is not repeatable
                 detector=None, # a `dfdetect.detect.MTCNN` for the photos' landmarks; default a new one
                ) -> Path:
-    "Write a miniature DFDC: out/dfdc_train_part_K/{*.mp4, metadata.json} and out/sample_manifest.csv"
+    "Write a synthetic sample in DFDC's layout: out/dfdc_train_part_K/{*.mp4, metadata.json} and out/sample_manifest.csv"
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     _clear_old(out)
     photos, bgs = face_photos(), backgrounds()

@@ -6,7 +6,7 @@ Docs: https://dfdetect.github.io/dfdetect/train.html.md"""
 
 # %% ../nbs/08_train.ipynb #47e63945
 from __future__ import annotations
-import os, json, time, contextlib, warnings
+import os, io, json, time, contextlib, warnings
 from dataclasses import asdict
 from pathlib import Path
 import numpy as np, pandas as pd, torch
@@ -218,6 +218,20 @@ def _epoch_lines(learn):
         with learn.no_bar(): yield
     finally: learn.logger = old
 
+@contextlib.contextmanager
+def _quiet(learn):
+    "No bar and no epoch table (fastai's default output): a notebook's record is history.csv and metrics.json"
+    with learn.no_bar(), learn.no_logging(): yield
+
+def _save_best_cb(monitor:str, # the metric that picks the best epoch
+                 ):
+    "fastai's `SaveModelCallback` keeping the best epoch as best.pth, its 'Better model found' lines only under `dfdetect-run`"
+    from fastai.callback.tracker import SaveModelCallback
+    class SaveBest(SaveModelCallback):
+        def after_epoch(self):
+            with contextlib.nullcontext() if progress_lines() else contextlib.redirect_stdout(io.StringIO()): super().after_epoch()
+    return SaveBest(monitor=monitor, fname='best')
+
 def fit_model(learn, # from `make_learner`
               hp:TrainParams, # the knobs
               cbs:list|None=None, # callbacks of the main (unfrozen) phase: early stopping, best model...
@@ -226,14 +240,14 @@ def fit_model(learn, # from `make_learner`
     from fastai.vision.all import CSVLogger
     lr = hp.lr
     if hp.freeze_epochs: learn.freeze()
-    if hp.lr_find or lr is None: lr = float(learn.lr_find(num_it=hp.lr_find or 100, show_plot=False).valley)
     def _fit(n, lr, cbs):
         kw = dict(wd=hp.wd, cbs=cbs) | ({'pct_start': hp.pct_start} if hp.pct_start is not None else {})
         if hp.policy == 'one_cycle': learn.fit_one_cycle(n, lr, **kw)
         elif hp.policy == 'flat_cos': learn.fit_flat_cos(n, lr, **kw)
         else: learn.fit(n, lr, wd=hp.wd, cbs=cbs)
     log = lambda f: [CSVLogger(f)] if _rank() == 0 else []  # under DDP one process writes the history
-    with _epoch_lines(learn) if progress_lines() else contextlib.nullcontext():  # under dfdetect-run: one line per epoch
+    with _epoch_lines(learn) if progress_lines() else _quiet(learn):  # under dfdetect-run: one line per epoch
+        if hp.lr_find or lr is None: lr = float(learn.lr_find(num_it=hp.lr_find or 100, show_plot=False).valley)
         if hp.freeze_epochs: _fit(hp.freeze_epochs, lr, log('history_frozen.csv'))
         learn.unfreeze()
         if hp.epochs: _fit(hp.epochs, slice(lr / hp.lr_mult, lr), log('history.csv') + list(cbs or []))
@@ -347,8 +361,8 @@ def train_model(train:pd.DataFrame, # crops to train on (path, label, video, cro
         if hp.fakes != 'real': learn.add_cb(sbi_epoch_cb(dls.sbi_reader))
         cbs = []
         if not test_mode and len(dls.valid_ds):
-            from fastai.vision.all import SaveModelCallback, EarlyStoppingCallback
-            if hp.save_best: cbs.append(SaveModelCallback(monitor=hp.monitor, fname='best'))
+            from fastai.vision.all import EarlyStoppingCallback
+            if hp.save_best: cbs.append(_save_best_cb(hp.monitor))
             if hp.patience: cbs.append(EarlyStoppingCallback(monitor=hp.monitor, min_delta=hp.min_delta, patience=hp.patience))
         t0 = time.time()
         with distributed(learn, dev) if ddp else contextlib.nullcontext(), warnings.catch_warnings():
@@ -521,7 +535,9 @@ def train_cli(config:str=None, # YAML parameters (see configs/train_sample.yaml)
         if force: p['force'] = True
         t0 = time.time()
         print(f'dfdetect-train: process {_rank()} of {_world()} on {device_summary(get_device(p.get("device") or "auto"))}')
-        out = train_run(p, what=config or 'dfdetect-train')
+        from fastcore.xtras import modified_env  # a terminal's log: a line per model and per epoch (a notebook prints none);
+        with modified_env(DFDETECT_PROGRESS=os.environ.get('DFDETECT_PROGRESS') or 'lines'):  # the caller's environment stays as it was
+            out = train_run(p, what=config or 'dfdetect-train')
     except DFDetectError as e: sys.exit(f'dfdetect-train: {e}')
     if _rank(): return
     rd = out['run_dir']
