@@ -5,7 +5,8 @@
 #                                             #   command "bash benchmarks/gpu_data_path.sh $OUT", timeout_s 540
 # Steps, each with its own time limit, logged to OUT/gpu_data_path.log:
 #   same   the batch path's pixels on the GPU (nvJPEG) against the CPU's (libjpeg-turbo), on the sample's crops
-#   speed  benchmarks/gpu_speed.py --skip mtcnn: training and inference images/s through fastai's path ('pil') and the
+#   speed  benchmarks/gpu_speed.py --skip mtcnn: 32 frames of a 1080p clip decoded by NVDEC against the CPU (`video.gpu_decoder`);
+#          training and inference images/s through fastai's path ('pil') and the
 #          batch path against the network alone (Lite0 and ResNet34), and seconds per 1080p video, decoded on the GPU
 #          and on the CPU, in this one command
 # ARCHS overrides the backbones (default tf_efficientnet_lite0,resnet34).
