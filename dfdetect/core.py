@@ -6,7 +6,7 @@ Docs: https://dfdetect.github.io/dfdetect/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #ab8d5ed0
 from __future__ import annotations
-import os, re, errno, json, fcntl, random, hashlib, tempfile, contextlib, time, warnings, glob
+import os, re, sys, errno, json, fcntl, random, hashlib, tempfile, contextlib, time, warnings, glob, threading
 from pathlib import Path
 from typing import Callable
 import numpy as np, pandas as pd
@@ -17,7 +17,8 @@ __all__ = ['RUN_LAYOUT', 'DFDetectError', 'cache_dir', 'scratch_dir', 'RunDir', 
            'save_table', 'load_table', 'file_lock', 'make_once', 'run_lock', 'holds_lock', 'step_key', 'step_done',
            'mark_done', 'file_stamp', 'safe_join', 'load_params', 'parse_set', 'check_range', 'usable_cpus',
            'gpu_problem', 'check_device', 'get_device', 'device_summary', 'set_seed', 'save_fig', 'os_problem',
-           'cli_errors', 'realdata_root', 'parse_shard', 'take_shard', 'progress_lines', 'progress', 'chromium_tab']
+           'cli_errors', 'realdata_root', 'parse_shard', 'take_shard', 'say_once', 'progress_lines', 'progress',
+           'chromium_tab']
 
 # %% ../nbs/00_core.ipynb #6e940918
 class DFDetectError(Exception):
@@ -523,6 +524,16 @@ def take_shard(items:list, # items in a stable order
 # %% ../nbs/00_core.ipynb #6e9e6f9a
 def _hms(s:float) -> str:
     s = int(round(s)); return f'{s//3600}h{s%3600//60:02d}m' if s >= 3600 else f'{s//60}m{s%60:02d}s'
+
+_SAID, _SAID_LOCK = set(), threading.Lock()  # the lines `say_once` has printed; threads may say the same at once
+
+def say_once(line:str, # what to tell the user, e.g. a fallback and its reason
+            ):
+    "Print `line` on stderr once per process (a fallback that applies to every video or batch is said once)"
+    with _SAID_LOCK:
+        if line in _SAID: return
+        _SAID.add(line)
+    print(line, file=sys.stderr)
 
 def progress_lines() -> bool:
     "Whether progress goes out as log lines (`$DFDETECT_PROGRESS=lines`, set by `dfdetect-run`) rather than a bar"

@@ -20,7 +20,7 @@ with warnings.catch_warnings():  # fastai's own layers call torch.jit.script on 
     from fastai.data.block import TransformBlock
 
 # %% auto #0
-__all__ = ['JPEGBatch', 'read_jpeg', 'DecodeJPEG', 'BytesDL', 'JPEGBlock']
+__all__ = ['JPEGBatch', 'read_jpeg', 'DecodeJPEG', 'BytesDL', 'JPEGBlock', 'jpeg_on_device']
 
 # %% ../nbs/07e_loaders.ipynb #f1833701
 class JPEGBatch:
@@ -71,3 +71,20 @@ class BytesDL(TfmdDL):
 def JPEGBlock():
     "A fastai `TransformBlock` of crops read as bytes (loader `BytesDL`), for `DecodeJPEG` to decode a batch at a time"
     return TransformBlock(type_tfms=read_jpeg, dl_type=BytesDL)
+
+# %% ../nbs/07e_loaders.ipynb #d4d40c8d
+_PROBED = {}  # device -> why JPEG files cannot be decoded there (None: they can)
+
+def jpeg_on_device(device, # torch device the batches go to
+                  ) -> str|None:
+    "Why `DecodeJPEG` cannot decode on `device` (None: it can), found once per process by decoding a small JPEG there"
+    dev = torch.device(device)
+    if dev.type == 'cpu': return None
+    if dev not in _PROBED:
+        try:
+            from torchvision.io import encode_jpeg
+            probe = encode_jpeg(torch.full((3, 16, 16), 128, dtype=torch.uint8))
+            out = decode_jpeg([probe], mode=ImageReadMode.RGB, device=dev)[0]
+            _PROBED[dev] = None if out.device.type == dev.type and int(out.float().mean().round()) == 128 else f'decoded wrongly on {dev}'
+        except Exception as e: _PROBED[dev] = f'{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}'.rstrip(': ')
+    return _PROBED[dev]

@@ -20,7 +20,7 @@ with warnings.catch_warnings():  # fastai's own layers call torch.jit.script on 
 from .luminance import mode_channels, mode_stats, encode_mode, decode_mode, IMAGENET_STATS
 from .models import build_model, model_config, save_model, backbone_stats
 from .hparams import TrainParams, model_specs
-from .loaders import JPEGBlock, DecodeJPEG
+from .loaders import JPEGBlock, DecodeJPEG, jpeg_on_device
 from .sbi import training_table, crop_landmarks, SBIReader, sbi_epoch_cb, paired_order
 from .metrics import METRICS, BinaryLoss, frame_metrics, fastai_metrics, fold_summary
 
@@ -88,8 +88,12 @@ def loader_settings(hp:TrainParams, # the knobs (num_workers)
 def decode_on_batch(hp:TrainParams, # the knobs (decode, fakes)
                     device, # torch device of the batches
                    ) -> bool:
-    "Whether `make_dls` takes the batch path (`loaders.JPEGBlock`): `hp.decode`, with 'auto' = on CUDA when the fakes are the data set's"
-    return hp.decode == 'batch' or (hp.decode == 'auto' and hp.fakes == 'real' and torch.device(device).type == 'cuda')
+    "Whether `make_dls` takes the batch path (`loaders.JPEGBlock`): `hp.decode`, with 'auto' = on CUDA when the fakes are the data set's and nvJPEG works there"
+    if hp.decode == 'pil' or (hp.decode == 'auto' and (hp.fakes != 'real' or torch.device(device).type != 'cuda')): return False
+    if (why := jpeg_on_device(device)) is None: return True
+    if hp.decode == 'batch': raise DFDetectError(f"decode='batch': crops cannot be decoded on {device} ({why}); use decode='pil' or 'auto'")
+    say_once(f'dfdetect: crops cannot be decoded on {device} ({why}); the loader\'s workers decode them')
+    return False
 
 class PairedDL(TfmdDL):
     "fastai `TfmdDL` whose shuffled epochs keep each real crop beside its self-blend (`sbi.paired_order`), drawn by `wgts` if given"

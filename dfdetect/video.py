@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable
 import numpy as np
 import av
-from .core import DFDetectError, atomic_path
+from .core import DFDetectError, atomic_path, say_once
 
 # %% auto #0
 __all__ = ['VideoReadError', 'write_video', 'video_info', 'frame_indices', 'gpu_decoder', 'read_frames']
@@ -148,14 +148,6 @@ def _as_cpu_frame(frame, # a frame downloaded from the GPU by PyAV (NV12, P010..
 # %% ../nbs/01_video.ipynb #b63689b8
 _GPU = {}  # CUDA device index -> (why NVDEC cannot decode there or None, the `HWAccel` settings when it can)
 _GPU_LOCK = threading.RLock()  # prediction decodes in threads: one probe, one line
-_SAID = set()  # the lines `_say_once` has printed
-
-def _say_once(line:str):
-    "Print `line` on stderr once per process"
-    with _GPU_LOCK:
-        if line in _SAID: return
-        _SAID.add(line)
-    print(line, file=sys.stderr)
 
 def _cuda_index(device) -> int|None:
     "The CUDA device index that `device` ('cuda', 'cuda:1', a torch.device) names; None for any other device"
@@ -197,7 +189,7 @@ def gpu_decoder(device=None, # the device asked for: a CUDA one ('cuda', 'cuda:1
     with _GPU_LOCK:
         if i not in _GPU:
             _GPU[i] = (None, _hwaccel(i)) if (why := _nvdec_problem(i)) is None else (why, None)
-            if why: _say_once(f'dfdetect: GPU decoding unavailable on cuda:{i} ({why}); decoding on the CPU')
+            if why: say_once(f'dfdetect: GPU decoding unavailable on cuda:{i} ({why}); decoding on the CPU')
         return _GPU[i][1]
 
 # %% ../nbs/01_video.ipynb #cfcdcd32
@@ -254,7 +246,7 @@ def read_frames(path:str|Path, # a video file
         if given: raise
         gpu_error = e
     out = read()  # the CPU's frames, or the file's own error
-    _say_once(f'dfdetect: GPU decoding failed on {path} ({gpu_error}); decoded it on the CPU')
+    say_once(f'dfdetect: GPU decoding failed on {path} ({gpu_error}); decoded it on the CPU')
     return out
 
 def _upright(a:np.ndarray, # a decoded frame [H,W,3], as stored
