@@ -12,13 +12,13 @@ from typing import Callable
 import numpy as np, pandas as pd
 
 # %% auto #0
-__all__ = ['RUN_LAYOUT', 'DFDetectError', 'cache_dir', 'scratch_dir', 'RunDir', 'get_run_dir', 'project_root', 'fig_dir',
-           'atomic_tmp', 'atomic_target', 'remove_atomic_tmps', 'naming', 'atomic_path', 'atomic_write_text',
-           'save_table', 'load_table', 'file_lock', 'make_once', 'run_lock', 'holds_lock', 'step_key', 'step_done',
-           'mark_done', 'file_stamp', 'safe_join', 'load_params', 'parse_set', 'check_range', 'usable_cpus',
-           'gpu_problem', 'check_device', 'get_device', 'device_summary', 'set_seed', 'save_fig', 'os_problem',
-           'cli_errors', 'realdata_root', 'parse_shard', 'take_shard', 'say_once', 'progress_lines', 'progress',
-           'chromium_tab']
+__all__ = ['RUN_LAYOUT', 'SITE_COLUMN_PX', 'MIN_TEXT_PT', 'TEXT_PT_KEY', 'DFDetectError', 'cache_dir', 'scratch_dir', 'RunDir',
+           'get_run_dir', 'project_root', 'fig_dir', 'atomic_tmp', 'atomic_target', 'remove_atomic_tmps', 'naming',
+           'atomic_path', 'atomic_write_text', 'save_table', 'load_table', 'file_lock', 'make_once', 'run_lock',
+           'holds_lock', 'step_key', 'step_done', 'mark_done', 'file_stamp', 'safe_join', 'load_params', 'parse_set',
+           'check_range', 'usable_cpus', 'gpu_problem', 'check_device', 'get_device', 'device_summary', 'set_seed',
+           'text_sizes', 'text_pt_meta', 'save_fig', 'figure_text_pt', 'os_problem', 'cli_errors', 'realdata_root',
+           'parse_shard', 'take_shard', 'say_once', 'progress_lines', 'progress', 'chromium_tab']
 
 # %% ../nbs/00_core.ipynb #6e940918
 class DFDetectError(Exception):
@@ -440,18 +440,53 @@ def set_seed(seed:int=42, # seed for python, numpy and torch
     random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
 
 # %% ../nbs/00_core.ipynb #8a8249f3
+SITE_COLUMN_PX = 693  # the course site's text column, CSS px, at a 1280-px-wide window (measured in headless Chromium): wider figures are shrunk to it
+MIN_TEXT_PT = 9       # the smallest text a figure may show on the site, in points once shrunk
+TEXT_PT_KEY = 'dfdetect-text-pt'  # the PNG text chunk that holds a figure's smallest text size on the site
+
+def text_sizes(fig, # a matplotlib figure
+               column_px:int=SITE_COLUMN_PX, # the width it is shown in, CSS px (96 per inch)
+              ) -> list[tuple[float, str]]:
+    "Each text `fig` draws, as (points once the figure, cropped as `save_fig` crops it, is shrunk to `column_px`, text), smallest first"
+    import matplotlib.text
+    drawn, draw = [], matplotlib.text.Text.draw
+    def rec(t, renderer):  # only what is drawn: not the tick labels of an axis turned off, nor an empty title
+        if t.get_visible() and t.get_text().strip(): drawn.append(t)
+        return draw(t, renderer)
+    matplotlib.text.Text.draw = rec
+    try: fig.draw_without_rendering()
+    finally: matplotlib.text.Text.draw = draw
+    width = fig.get_tightbbox().width + 2 * 0.1  # inches, as savefig(bbox_inches='tight') crops (pad 0.1)
+    shrink = min(1., column_px / (96 * width))
+    return sorted({(round(float(t.get_fontsize()) * shrink, 1), t.get_text()) for t in drawn})
+
+def text_pt_meta(fig, # a matplotlib figure
+                ) -> dict:
+    "PNG metadata holding `fig`'s smallest text size on the site (`text_sizes`; 99 for a figure without text)"
+    return {TEXT_PT_KEY: f'{min([s for s, _ in text_sizes(fig)], default=99.):.1f}'}
+
 def save_fig(fig, # a matplotlib figure
              name:str, # file name, e.g. 'sample_frames.png'
              path:str|Path|None=None, # folder; default `fig_dir()`
              dpi:int=110, # resolution
              research:bool=False, # shows pixels of research-only clips: kept in the cache, never in the checkout
             ) -> Path:
-    "Save `fig` atomically into the figures folder (or the research-only one) and return its path"
+    "Save `fig` atomically into the figures folder (or the research-only one), with its smallest text's size on the site, and return its path"
     folder = cache_dir()/'research-figures' if research else fig_dir(path)
     folder.mkdir(parents=True, exist_ok=True)
     out = folder/name
-    with atomic_path(out) as tmp: fig.savefig(tmp, dpi=dpi, bbox_inches='tight', format=out.suffix.lstrip('.') or 'png')
+    fmt = out.suffix.lstrip('.') or 'png'
+    with atomic_path(out) as tmp: fig.savefig(tmp, dpi=dpi, bbox_inches='tight', format=fmt, metadata=text_pt_meta(fig) if fmt == 'png' else None)
     return out
+
+def figure_text_pt(png:str|Path|bytes, # a PNG file, or its bytes, with `text_pt_meta` (`save_fig`, the refresh's figures)
+                  ) -> float|None:
+    "The smallest text's size, in points on the site, recorded in `png`; None where none was"
+    import io
+    from PIL import Image
+    with Image.open(io.BytesIO(png) if isinstance(png, bytes) else png) as im: v = im.info.get(TEXT_PT_KEY)
+    return None if v is None else float(v)
+
 
 # %% ../nbs/00_core.ipynb #38e57253
 _OS_FIX = {  # errno -> (what it means, what to do), for errors of a folder or file the user chose

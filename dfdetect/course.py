@@ -10,7 +10,7 @@ import os, re, sys, ast, json, time, shutil, hashlib, tempfile, subprocess, sysc
 from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 from fastcore.script import call_parse
-from .core import DFDetectError, project_root, cli_errors, chromium_tab
+from .core import DFDetectError, project_root, cli_errors, chromium_tab, text_pt_meta, figure_text_pt, MIN_TEXT_PT
 
 # %% auto #0
 __all__ = ['CORE_PATH', 'APPENDIX', 'SKIP_FLAGS', 'TRAINING', 'course_root', 'course_nbs', 'course_parts', 'code_hash',
@@ -98,6 +98,11 @@ def _flagged(cell, flags=SKIP_FLAGS):
 
 def _research(cell): return 'research' in cell.get('metadata', {}).get('tags', [])
 
+def _figure_png(fig) -> str:
+    "A figure as the notebook shows it (plain PNG, base64), recording its smallest text's size on the site (`core.text_pt_meta`)"
+    from IPython.core.pylabtools import print_figure
+    return print_figure(fig, 'png', base64=True, metadata=text_pt_meta(fig))
+
 def execute_nb(fn:str|Path, # the notebook
                dest:str|Path, # where to write it with its outputs
                skip_flags:tuple=SKIP_FLAGS, # cells flagged with these are not run
@@ -117,6 +122,8 @@ def execute_nb(fn:str|Path, # the notebook
         try: __import__(mod).random.seed(0) if mod == 'numpy' else __import__(mod).manual_seed(0)
         except ImportError: pass
     k = CaptureShell(fn, mpl_format='png')
+    from matplotlib.figure import Figure
+    k.display_formatter.formatters['image/png'].for_type(Figure, _figure_png)
     with working_directory(fn.parent):
         try: k.run_all(nb, exc_stop=True, preproc=skip, cell_timeout=cell_timeout)
         except Exception as e: raise DFDetectError(f'{fn.name}: failed\n{k.prettytb(fname=fn)}') from None
@@ -237,6 +244,18 @@ def _out_texts(c):
         for k, v in (o.get('data') or {}).items():
             if not k.startswith('image/'): yield v if isinstance(v, str) else _src({'source': v}) if isinstance(v, list) else json.dumps(v)
 
+def _figure_pts(c):
+    "(output index, smallest text size on the site) of each matplotlib figure an output shows (None: not recorded)"
+    import base64, io
+    from PIL import Image
+    for k, o in enumerate(c.get('outputs', [])):
+        png = (o.get('data') or {}).get('image/png')
+        if not png: continue
+        b = base64.b64decode(_src({'source': png}) if isinstance(png, list) else png)
+        with Image.open(io.BytesIO(b)) as im: made = str(im.info.get('Software', '')).startswith('Matplotlib')
+        pt = figure_text_pt(b)
+        if made or pt is not None: yield k, pt
+
 def check_notebooks(root:str|Path|None=None, # the checkout
                     names:list|None=None, # notebooks to check; default all
                    ) -> list[str]:
@@ -253,6 +272,9 @@ def check_notebooks(root:str|Path|None=None, # the checkout
         for i, c in enumerate(cells):
             if _research(c) and c.get('outputs'): out.append(f'{p.name}: code cell {i} is tagged research but has outputs')
             if any(o.get('output_type') == 'error' for o in c.get('outputs', [])): out.append(f'{p.name}: code cell {i} shows an error')
+            for k, pt in _figure_pts(c):
+                if pt is None: out.append(f'{p.name}: code cell {i} shows a figure (output {k}) without its text size (not made by dfdetect-refresh)')
+                elif pt < MIN_TEXT_PT: out.append(f'{p.name}: code cell {i} shows a figure (output {k}) whose smallest text is {pt:g} pt on the site (under {MIN_TEXT_PT})')
             for t in _out_texts(c):
                 for rx, what in _LEAKS:
                     if m := rx.search(t): out.append(f'{p.name}: code cell {i} shows {what} ({m[0]!r})')
