@@ -83,6 +83,7 @@ def jpeg_on_device(device, # torch device the batches go to
     if dev not in _PROBED:
         try:
             from torchvision.io import encode_jpeg
+            torch.empty(1, device=dev)  # CUDA itself first: without a driver, torch says so in one line (nvJPEG would print a C++ trace)
             probe = encode_jpeg(torch.full((3, 16, 16), 128, dtype=torch.uint8))
             out = decode_jpeg([probe], mode=ImageReadMode.RGB, device=dev)[0]
             _PROBED[dev] = None if out.device.type == dev.type and int(out.float().mean().round()) == 128 else f'decoded wrongly on {dev}'

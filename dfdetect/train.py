@@ -432,7 +432,7 @@ def plot_cv(cv:pd.DataFrame, # from `cross_validate`
            ):
     "Per-fold bars and the mean and range over the folds of each metric, per model"
     import matplotlib.pyplot as plt
-    fig, axs = plt.subplots(1, len(METRICS), figsize=(4.2 * len(METRICS), 3.2))
+    fig, axs = plt.subplots(len(METRICS), 1, figsize=(7, 1.3 + 1.6 * len(METRICS)), sharex=True)  # a row per metric: the site's width
     models = sorted(cv.model.unique())
     for ax, m in zip(axs, METRICS):
         for i, name in enumerate(models):
@@ -440,11 +440,12 @@ def plot_cv(cv:pd.DataFrame, # from `cross_validate`
             w = 0.8 / max(1, len(d))
             xs = i - 0.4 + w * (np.arange(len(d)) + 0.5)
             ax.bar(xs, d[m], w, color=plt.cm.tab10(i), alpha=0.55, edgecolor='white')
-            for x, k in zip(xs, d.fold): ax.text(x, 0, str(k), ha='center', va='bottom', fontsize=7)
+            for x, k in zip(xs, d.fold): ax.text(x, 0, str(k), ha='center', va='bottom', fontsize=9)
             lo, mid, hi = d[m].min(), d[m].mean(), d[m].max()   # the folds' range: never past what a metric can take
             ax.errorbar(i, mid, yerr=[[mid - lo], [hi - mid]], fmt='o', color='k', capsize=4)
-        ax.set_xticks(range(len(models)), models, rotation=20, ha='right', fontsize=8); ax.set_title(m)
-    fig.suptitle('cross-validation, frame level: one bar per fold (numbered), dot = mean, whiskers = range over the folds', fontsize=9)
+        ax.set_ylabel(m)
+    axs[-1].set_xticks(range(len(models)), models)
+    fig.suptitle('cross-validation, frames: a bar per fold (numbered),\ndot = mean, whiskers = range over the folds', fontsize=10)
     fig.tight_layout()
     return fig
 
