@@ -218,23 +218,23 @@ def conclusion(curves:pd.DataFrame, # from `how_far`
 # %% ../nbs/15_how_far.ipynb #75231608
 def plot_curves(curves:pd.DataFrame, # from `how_far`
                ):
-    "AUC (with its interval) of each held-out set against epochs (top) and training minutes (bottom, with the training loss dotted), one line per model"
+    "AUC (with its interval) of each held-out set (a row each) against epochs (left) and training minutes (right, with the training loss dotted), one line per model"
     import matplotlib.pyplot as plt
     evs = sorted(curves['eval'].unique())
-    fig, axs = plt.subplots(2, len(evs), figsize=(4.2*len(evs), 6), squeeze=False)
+    fig, axs = plt.subplots(len(evs), 2, figsize=(7, 3.2*len(evs)), squeeze=False)
     twins = {}
     for j, ev in enumerate(evs):
         for k, (m, g) in enumerate(curves[curves['eval'] == ev].groupby('model')):
             for i, x in enumerate([g.epoch, g.train_s/60]):
-                axs[i, j].plot(x, g.auc, 'o-', color=plt.cm.tab10(k), label=m)
-                axs[i, j].fill_between(x, g.lo, g.hi, color=plt.cm.tab10(k), alpha=0.15)
+                axs[j, i].plot(x, g.auc, 'o-', color=plt.cm.tab10(k), label=m)
+                axs[j, i].fill_between(x, g.lo, g.hi, color=plt.cm.tab10(k), alpha=0.15)
             if 'train_loss' in g and g.train_loss.notna().any():   # beside the minutes: what the training loss did meanwhile
-                tw = twins.setdefault(j, axs[1, j].twinx())
-                tw.plot(g.train_s/60, g.train_loss, ':', color=plt.cm.tab10(k)); tw.set_ylabel('training loss (dotted)', fontsize=8)
+                if j not in twins: twins[j] = axs[j, 1].twinx()   # one twin per row
+                twins[j].plot(g.train_s/60, g.train_loss, ':', color=plt.cm.tab10(k)); twins[j].set_ylabel('training loss (dotted)')
         for i, xl in enumerate(['epoch', 'training minutes']):
-            axs[i, j].axhline(0.5, color='grey', lw=0.8, ls=':'); axs[i, j].set_ylim(0, 1.02)
-            axs[i, j].set_xlabel(xl); axs[i, j].set_ylabel('clip AUC')
-        axs[0, j].set_title(ev, fontsize=9)
-    axs[0, 0].legend(fontsize=8)
+            axs[j, i].axhline(0.5, color='grey', lw=0.8, ls=':'); axs[j, i].set_ylim(0, 1.02)
+            axs[j, i].set_xlabel(xl); axs[j, i].set_ylabel('clip AUC'); axs[j, i].locator_params(axis='x', nbins=4)
+            axs[j, i].set_title(ev, fontsize=10)
+    axs[0, 0].legend()
     fig.tight_layout()
     return fig

@@ -356,9 +356,10 @@ def plot_counts(df:pd.DataFrame, # a videos table
     "Bar chart of the FAKE and REAL videos in each folder of each dataset"
     import matplotlib.pyplot as plt
     c = df.groupby([df.dataset + ' / ' + df.folder, 'label']).size().unstack(fill_value=0).reindex(columns=list(LABELS), fill_value=0)
-    fig, ax = plt.subplots(figsize=(6, 1 + 0.3*len(c)))
+    fig, ax = plt.subplots(figsize=(5, 1 + 0.3*len(c)))
     c.plot.barh(stacked=True, ax=ax, color=['tab:red', 'tab:blue'])
     ax.set_xlabel('videos'); ax.set_ylabel(''); ax.invert_yaxis()
+    ax.legend(title='label', loc='center left', bbox_to_anchor=(1, 0.5))   # beside the bars, not over them
     ax.set_title(f'{len(df)} videos: {(df.label == "FAKE").sum()} FAKE, {(df.label == "REAL").sum()} REAL')
     return fig
 

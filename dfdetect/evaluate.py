@@ -78,17 +78,19 @@ def plot_report(vs:pd.DataFrame, # video scores from `compare` (model, strategy,
                 threshold:float=0.5, # decision threshold of the confusion matrix
                 bins:int=10, # bins of the reliability plot
                ):
-    "ROC curves, confusion matrix, reliability plot and score distributions, one row per model"
+    "ROC curves, confusion matrix, reliability plot and score distributions, a 2 × 2 block per model"
     import matplotlib.pyplot as plt
     from sklearn.metrics import roc_curve, confusion_matrix
     vs = vs[vs.n_frames == n_frames] if 'n_frames' in vs else vs
     models = sorted(vs.model.unique())
-    fig, axs = plt.subplots(len(models), 4, figsize=(17, 3.8*len(models)), squeeze=False)
-    for (a0, a1, a2, a3), m in zip(axs, models):
+    fig = plt.figure(figsize=(7, 7*len(models)), layout='constrained')
+    for sf, m in zip(fig.subfigures(len(models), 1, squeeze=False).flat, models):
+        (a0, a1), (a2, a3) = sf.subplots(2, 2)
+        sf.suptitle(m, fontweight='bold')
         for s, g in vs[vs.model == m].groupby('strategy', sort=False):
             if len(set(fake_labels(g.label))) == 2: a0.plot(*roc_curve(fake_labels(g.label), g.prob)[:2], label=s)
-        a0.plot([0, 1], [0, 1], 'k:', lw=0.8); a0.legend(fontsize=8)
-        a0.set(title=f'{m}: ROC', xlabel='false-positive rate', ylabel='true-positive rate')
+        a0.plot([0, 1], [0, 1], 'k:', lw=0.8); a0.legend(fontsize=9)
+        a0.set(title='ROC per strategy', xlabel='false-positive rate', ylabel='true-positive rate')
         g = vs[(vs.model == m) & (vs.strategy == strategy)]
         y, p = fake_labels(g.label), g.prob.to_numpy()
         cm = confusion_matrix(y, (p > threshold).astype(int), labels=[0, 1])
@@ -104,7 +106,6 @@ def plot_report(vs:pd.DataFrame, # video scores from `compare` (model, strategy,
         for lab, c in (('REAL', 'tab:blue'), ('FAKE', 'tab:red')):
             a3.hist(p[y == (lab == 'FAKE')], bins=20, range=(0, 1), alpha=0.6, color=c, label=lab)
         a3.legend(); a3.set(xlabel='P(FAKE) of the video', ylabel='videos', title='scores by label')
-    fig.tight_layout()
     return fig
 
 # %% ../nbs/10a_evaluate.ipynb #88419478
@@ -113,18 +114,22 @@ def plot_frames_curve(tab:pd.DataFrame, # `compare` metrics with several n_frame
                      ):
     "Metrics against frames per track: colour = strategy, line style = model"
     import matplotlib.pyplot as plt
-    fig, axs = plt.subplots(1, len(metrics), figsize=(5.5*len(metrics), 3.8), squeeze=False)
+    from matplotlib.lines import Line2D
+    nr, nc = -(-len(metrics) // 2), min(2, len(metrics))   # two plots a row
+    fig, axs = plt.subplots(nr, nc, figsize=(3.5*nc, 3.6*nr), squeeze=False, layout='constrained')
     t = tab[tab.n_frames > 0]
     col = {s: f'C{i}' for i, s in enumerate(t.strategy.unique())}
     ls = {m: l for m, l in zip(t.model.unique(), ['-', '--', ':', '-.'] * 9)}
-    for ax, met in zip(axs[0], metrics):
+    for ax, met in zip(axs.flat, metrics):
         for (m, s), g in t.groupby(['model', 'strategy'], sort=False):
             g = g.sort_values('n_frames')
-            ax.plot(g.n_frames, g[met], marker='o', color=col[s], ls=ls[m], label=s if len(ls) == 1 else f'{m} {s}')
+            ax.plot(g.n_frames, g[met], marker='o', color=col[s], ls=ls[m])
         ax.set(xscale='log', xlabel='frames per track', ylabel=met, title=f'video {met} vs frames')
         ax.set_xticks(sorted(t.n_frames.unique()), [str(x) for x in sorted(t.n_frames.unique())])
-    axs[0][0].legend(fontsize=8)
-    fig.tight_layout()
+    for ax in axs.flat[len(metrics):]: ax.set_axis_off()
+    keys = [Line2D([], [], color=c, marker='o', label=s) for s, c in col.items()]   # one key per strategy, then per model
+    keys += [Line2D([], [], color='k', ls=l, label=m) for m, l in ls.items()] if len(ls) > 1 else []
+    fig.legend(handles=keys, loc='outside lower center', ncols=min(len(keys), 4))
     return fig
 
 # %% ../nbs/10a_evaluate.ipynb #5fb00176
@@ -139,25 +144,25 @@ def worst_videos(vs:pd.DataFrame, # video scores of one model and strategy
 def show_worst(worst:pd.DataFrame, # from `worst_videos` (video, track, label, prob, model)
                preds:pd.DataFrame, # frame-level predictions with crop paths
                faces_dir:str|Path, # folder the `crop` paths are relative to (run_dir/faces)
-               n_crops:int=5, # crops shown per video, evenly spread over its track
+               n_crops:int=4, # crops shown per video, evenly spread over its track (four a row)
               ):
-    "A grid: one row per video, crops of its deciding track with their frame probabilities"
+    "A grid: a row per video (more when `n_crops` > 4), crops of its deciding track with their frame probabilities"
     import matplotlib.pyplot as plt
     from PIL import Image
-    fig, axs = plt.subplots(max(len(worst), 1), n_crops, figsize=(2*n_crops, 2.3*max(len(worst), 1)), squeeze=False)
-    for row, (_, w) in zip(axs, worst.iterrows()):
+    nv, k, nc = max(len(worst), 1), -(-n_crops // 4), min(n_crops, 4)   # videos, rows per video, columns
+    fig = plt.figure(figsize=(1.75*nc, 2.3*nv*k), layout='constrained')
+    for sf, (_, w) in zip(fig.subfigures(nv, 1, squeeze=False).flat, worst.iterrows()):   # a video: its heading, its crops
+        sf.suptitle(f'{w.video}: {w.label}, video p={w.prob:.3f} ({w.status})', fontsize=9, x=0.01, ha='left')
         fr = _with_model(preds)
         fr = fr[(fr.model == w.model) & (fr.video == w.video) & (fr.track == w.track)] if w.status == 'ok' else fr[:0]
         fr = take_frames(fr, n_crops)
-        for j, ax in enumerate(row):
+        for j, ax in enumerate(sf.subplots(k, nc, squeeze=False).flat):
             ax.set_axis_off()
             if j < len(fr):
                 f = Path(faces_dir)/fr.crop.iloc[j]
                 if f.exists(): ax.imshow(Image.open(f).convert('RGB'))
                 else: ax.text(0.5, 0.5, 'missing crop', ha='center', transform=ax.transAxes)
-            head = f'{w.video}: {w.label}, video p={w.prob:.3f} ({w.status})\n' if j == 0 else ''
-            ax.set_title(head + (f'frame {fr.frame.iloc[j]}: p={fr.prob.iloc[j]:.2f}' if j < len(fr) else ''), fontsize=8, loc='left')
-    fig.tight_layout()
+                ax.set_title(f'frame {fr.frame.iloc[j]}: p={fr.prob.iloc[j]:.2f}', fontsize=9, loc='left')
     return fig
 
 # %% ../nbs/10a_evaluate.ipynb #7a1017ed

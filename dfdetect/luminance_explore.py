@@ -294,16 +294,18 @@ def describe(summary:pd.DataFrame, # `compare_labels` output
 # %% ../nbs/06a_luminance_explore.ipynb #35529845
 def plot_hists(hists:pd.DataFrame, # `measure_crops(...)['hists']`, several sources allowed
               ):
-    "Pixel density of Y, L, V, Cb, Cr for REAL and FAKE crops, one row per source"
+    "Pixel density of Y, L, V, Cb, Cr for REAL and FAKE crops, three channels a row, one block of rows per source"
     import seaborn as sns, matplotlib.pyplot as plt
     srcs, chans = list(dict.fromkeys(hists.source)), list(HIST_CHANNELS)
-    fig, axs = plt.subplots(len(srcs), len(chans), figsize=(3 * len(chans), 2.4 * len(srcs)), squeeze=False)
+    per = -(-len(chans) // 3)  # rows per source
+    fig, axs = plt.subplots(per * len(srcs), 3, figsize=(7, 2.3 * per * len(srcs)), squeeze=False)
     for i, src in enumerate(srcs):
         for j, ch in enumerate(chans):
-            d = hists[(hists.source == src) & (hists.channel == ch)]
-            sns.lineplot(d, x='x', y='density', hue='label', hue_order=['REAL', 'FAKE'], ax=axs[i, j],
+            d, ax = hists[(hists.source == src) & (hists.channel == ch)], axs[per * i + j // 3, j % 3]
+            sns.lineplot(d, x='x', y='density', hue='label', hue_order=['REAL', 'FAKE'], ax=ax,
                          palette={'REAL': 'tab:blue', 'FAKE': 'tab:red'}, legend=(i == 0 and j == 0))
-            axs[i, j].set(title=f'{src}: {ch}' + (' / 100' if ch == 'L' else ''), xlabel='', ylabel='density' if j == 0 else '')
+            ax.set(title=f'{src}: {ch}' + (' / 100' if ch == 'L' else ''), xlabel='', ylabel='density' if j % 3 == 0 else '')
+        for ax in axs[per * i:per * (i + 1)].flat[len(chans):]: ax.axis('off')  # the empty end of the source's last row
     fig.tight_layout()
     return fig
 
@@ -326,15 +328,15 @@ def plot_hf(stats:pd.DataFrame, # `measure_crops(...)['stats']`, several sources
     "Per source: Laplacian variance and FFT high-band share of Y per video, and the FAKE/REAL ratio of the Y spectrum"
     import matplotlib.pyplot as plt
     srcs = list(dict.fromkeys(stats.source))
-    fig, axs = plt.subplots(len(srcs), 3, figsize=(11, 2.8 * len(srcs)), squeeze=False)
+    fig, axs = plt.subplots(len(srcs), 3, figsize=(7, 3 * len(srcs)), squeeze=False)
     for i, src in enumerate(srcs):
         s = stats[stats.source == src]
-        _video_strip(s, 'lap_var', axs[i, 0], log=True); axs[i, 0].set_title(f'{src}: Laplacian variance of Y')
-        _video_strip(s, 'fft_high', axs[i, 1]); axs[i, 1].set_title(f'{src}: FFT power share ≥ 0.125 c/px')
+        _video_strip(s, 'lap_var', axs[i, 0], log=True); axs[i, 0].set_title(f'{src}:\nLaplacian variance of Y')
+        _video_strip(s, 'fft_high', axs[i, 1]); axs[i, 1].set_title(f'{src}:\nFFT power share ≥ 0.125 c/px')
         sp = spectra[spectra.source == src].pivot(index='freq', columns='label', values='power')
         if {'REAL', 'FAKE'} <= set(sp.columns): axs[i, 2].plot(sp.index, sp.FAKE / sp.REAL, color='k')
         axs[i, 2].axhline(1, color='0.6', ls='--'); axs[i, 2].set_yscale('log')
-        axs[i, 2].set(title=f'{src}: Y spectrum FAKE / REAL', xlabel='cycles per pixel')
+        axs[i, 2].set(title=f'{src}:\nY spectrum FAKE / REAL', xlabel='cycles per pixel')
     fig.tight_layout()
     return fig
 
@@ -348,16 +350,16 @@ def plot_border(stats:pd.DataFrame, # `measure_crops(...)['stats']`, several sou
     import matplotlib.pyplot as plt
     srcs = list(dict.fromkeys(stats.source))
     k = 3 + (diff is not None)
-    fig, axs = plt.subplots(len(srcs), k, figsize=(3.3 * k, 2.8 * len(srcs)), squeeze=False)
+    fig, axs = plt.subplots(len(srcs), k, figsize=(6.8, 3 * len(srcs)), squeeze=False)
     for i, src in enumerate(srcs):
         s, ax = stats[stats.source == src], axs[i, k - 3:]
-        _video_strip(s, 'border_hf_ratio', ax[0], log=True); ax[0].set_title(f'{src}: detail ring / centre')
-        _video_strip(s, 'border_y_diff', ax[1]); ax[1].set_title(f'{src}: Y ring − centre')
-        _video_strip(s, 'border_chroma_diff', ax[2]); ax[2].set_title(f'{src}: |CbCr ring − centre|')
+        _video_strip(s, 'border_hf_ratio', ax[0], log=True); ax[0].set_title(f'{src}:\ndetail ring / centre')
+        _video_strip(s, 'border_y_diff', ax[1]); ax[1].set_title(f'{src}:\nY ring − centre')
+        _video_strip(s, 'border_chroma_diff', ax[2]); ax[2].set_title(f'{src}:\n|CbCr ring − centre|')
     if diff is not None:
         c, r = ellipse_masks(*diff.shape, inner, ring)
         axs[0, 0].imshow(diff, cmap='magma'); axs[0, 0].contour(c, [.5], colors='w'); axs[0, 0].contour(r, [.5], colors='c')
-        axs[0, 0].set_title('|ΔY| fake − real, centre / ring'); axs[0, 0].axis('off')
+        axs[0, 0].set_title('|ΔY| fake − real:\ncentre / ring'); axs[0, 0].axis('off')
         for a in axs[1:, 0]: a.axis('off')
     fig.tight_layout()
     return fig

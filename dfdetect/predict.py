@@ -155,12 +155,14 @@ def plot_prediction(frames:np.ndarray, # the sampled frames
     "Figure: sampled frames with boxes, crops with their scores, frame scores per track"
     import matplotlib.pyplot as plt
     fr, pos = pd.DataFrame(res['frames']), {f: k for k, f in enumerate(np.asarray(idx).tolist())}
-    fig = plt.figure(figsize=(2.2*n_show, 7.2))
-    gs = fig.add_gridspec(3, n_show, height_ratios=[1, 1, 1.3])
+    nr = -(-n_show // 4); nc = -(-n_show // nr)   # rows of at most four images, as even as can be
+    fh, ch = 7/nc*frames[0].shape[0]/frames[0].shape[1] + 0.3, 7/nc + 0.3   # heights of a frame and a crop with its title
+    fig = plt.figure(figsize=(7, nr*(fh + ch) + 3))
+    gs = fig.add_gridspec(2*nr + 1, nc, height_ratios=[fh]*nr + [ch]*nr + [3])
     sel = np.unique(np.linspace(0, len(idx) - 1, n_show).round().astype(int))
     for j, k in enumerate(sel):
-        ax = fig.add_subplot(gs[0, j]); ax.imshow(frames[k]); ax.set_axis_off()
-        ax.set_title(f'frame {idx[k]}', fontsize=8)
+        ax = fig.add_subplot(gs[j // nc, j % nc]); ax.imshow(frames[k]); ax.set_axis_off()
+        ax.set_title(f'frame {idx[k]}', fontsize=9)
         for r in fr[fr.frame == idx[k]].itertuples():
             c = 'r' if r.prob > threshold else 'lime'
             ax.add_patch(plt.Rectangle((r.x1, r.y1), r.x2 - r.x1, r.y2 - r.y1, fill=False, color=c, lw=1.5))
@@ -168,9 +170,9 @@ def plot_prediction(frames:np.ndarray, # the sampled frames
         for j, i in enumerate(np.unique(np.linspace(0, len(fr) - 1, n_show).round().astype(int))):
             r = fr.iloc[i]
             crop = crop_face(frames[pos[r.frame]], (r.x1, r.y1, r.x2, r.y2), face['margin'], face['size'])
-            ax = fig.add_subplot(gs[1, j]); ax.imshow(crop); ax.set_axis_off()
-            ax.set_title(f't{r.track:.0f} f{r.frame:.0f}: p={r.prob:.2f}', fontsize=8)
-    ax = fig.add_subplot(gs[2, :])
+            ax = fig.add_subplot(gs[nr + j // nc, j % nc]); ax.imshow(crop); ax.set_axis_off()
+            ax.set_title(f't{r.track:.0f} f{r.frame:.0f}: p={r.prob:.2f}', fontsize=9)
+    ax = fig.add_subplot(gs[2*nr, :])
     for t in res['tracks']:
         d = fr[fr.track == t['track']]
         l, = ax.plot(d.frame, d.prob, 'o-', ms=3, label=f"track {t['track']}: {t['score']:.3f}")
@@ -180,7 +182,7 @@ def plot_prediction(frames:np.ndarray, # the sampled frames
     err = f" ({res['error']})" if res['error'] else ''
     truth = f' (true label {label})' if label else ''
     ax.set_title(f"{Path(res['video']).name}{truth}: P(FAKE) = {res['prob']:.3f} -> {res['label']}{err}", fontsize=10)
-    if res['tracks']: ax.legend(fontsize=8, loc='upper right')
+    if res['tracks']: ax.legend(fontsize=9, loc='best')
     fig.tight_layout()
     return fig
 

@@ -17,7 +17,7 @@ from .extract_ray import extract_engine
 
 # %% auto #0
 __all__ = ['STAGES', 'CHAIN_FLAG', 'NEVER_FLAGS', 'LIBRARY_FLAGS', 'ENGINE_KEYS', 'RANGES', 'find_nbs', 'chain_cells',
-           'stage_notebook', 'stage_params', 'declared_params', 'engine_call', 'apply_overrides', 'check_params',
+           'stage_notebook', 'stage_params', 'declared_params', 'engine_call', 'apply_overrides', 'check_params', 'say',
            'run_stage', 'run_chain', 'run_cli']
 
 # %% ../nbs/13_run.ipynb #0dc289b9
@@ -233,13 +233,18 @@ def _failed_cell(e:Exception, out_nb:Path, nb_name:str) -> str:
     first = next((l.strip() for l in c.source.splitlines() if l.strip() and not l.startswith('#|')), '')
     return f" in cell {c.metadata['dfdetect']['cell'] + 1} of {nb_name} (`{first[:80]}`)"
 
+def say(msg:str, # one line
+       ):
+    "Print `msg` and flush it: a pipe (`| tee run.log`, CI's log) gets each line when it happens, not when a buffer fills"
+    print(msg, flush=True)
+
 def run_stage(name:str, # stage name
               nb:Path, # the stage notebook
               params:dict, # the whole parameters dictionary
               out_dir:Path, # where executed notebooks and markers go
               force:bool=False, # run even if done with the same parameters
               kernel:str|None='python3', # Jupyter kernel name
-              log=print, # where progress lines go
+              log=say, # where progress lines go
               stream=sys.stdout, # where the stage's own output lines go, prefixed with its name (None: not shown)
              ) -> str:
     "Run the cells of one stage notebook the chain runs (`stage_notebook`) with papermill unless already done; 'done', 'ran', or raise naming the cell"
@@ -288,7 +293,7 @@ def run_chain(params:dict, # parameters (see `load_params`)
               force:bool=False, # redo every stage
               from_stage:str|None=None, # redo this stage and the ones after it
               nbs:str|Path|None=None, # folder of the stage notebooks
-              log=print, # where the stage start and end lines go
+              log=say, # where the stage start and end lines go
               what:str='parameters', # where `params` came from, for errors
              ) -> dict:
     "Run the stages in order, resuming after the last finished one; returns {stage: 'ran'|'done'}"

@@ -206,12 +206,13 @@ def plot_folds(splits:pd.DataFrame, # the output of `make_splits`
     import matplotlib.pyplot as plt
     tabs = {'videos': splits}
     if df is not None and len(df) != len(splits): tabs['crops'] = df.merge(splits[['video', 'fold']], on='video')
-    fig, axs = plt.subplots(1, len(tabs), figsize=(4.5*len(tabs), 3), squeeze=False)
+    fig, axs = plt.subplots(1, len(tabs), figsize=(3.5*len(tabs), 3), squeeze=False)
     for ax, (name, t) in zip(axs[0], tabs.items()):
         c = t.groupby(['fold', 'label']).size().unstack(fill_value=0).reindex(columns=['FAKE', 'REAL'], fill_value=0)
         c.index = ['test' if k == -1 else f'fold {k}' for k in c.index]
         c.plot.bar(stacked=True, ax=ax, color=['tab:red', 'tab:blue'], rot=0)
         ax.set_ylabel(name); ax.set_title(f'{name} per fold')
+        ax.set_ylim(0, 1.5 * c.sum(axis=1).max()); ax.legend(title='label', ncols=2, loc='upper center')  # the legend above the bars
     fig.tight_layout()
     return fig
 
