@@ -306,6 +306,10 @@ def _plan_run(data_root, run_dir, shard:str|None, params:dict) -> tuple:
     # leaves a finished video (a whole part) and the marker's temporary. Safe under the lock: no writer is at work here
     _clean_tmps(fd, plan.itertuples())
     for r in plan.itertuples(): _state(fd, r.video, 'started').unlink(missing_ok=True)  # left by runs before markers
+    left = {r.video for r in todo}
+    for r in plan.itertuples():  # a whole part without its marker (killed between the two, or a run from before markers): marked now
+        out = [f for f in (_state(fd, r.video, 'faces.parquet'), _state(fd, r.video, 'fail.json')) if f.exists()]
+        if r.video not in left and out and not _state(fd, r.video, 'done.json').exists(): _mark_done(fd, r.video, p, out[0])
     return videos, fd, p, plan, todo
 
 def _save_video(fd, r, shape, idx, tracks, crops, p:dict) -> tuple[str, int, int]:
