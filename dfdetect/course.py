@@ -244,17 +244,26 @@ def _out_texts(c):
         for k, v in (o.get('data') or {}).items():
             if not k.startswith('image/'): yield v if isinstance(v, str) else _src({'source': v}) if isinstance(v, list) else json.dumps(v)
 
+def _png_pt(png:bytes) -> tuple[bool, float|None]:
+    "(whether matplotlib made the PNG `png`, the smallest text size on the site it records or None)"
+    import io
+    from PIL import Image
+    with Image.open(io.BytesIO(png)) as im: made = str(im.info.get('Software', '')).startswith('Matplotlib')
+    return made, figure_text_pt(png)
+
 def _figure_pts(c):
     "(output index, smallest text size on the site) of each matplotlib figure an output shows (None: not recorded)"
-    import base64, io
-    from PIL import Image
+    import base64
     for k, o in enumerate(c.get('outputs', [])):
         png = (o.get('data') or {}).get('image/png')
         if not png: continue
-        b = base64.b64decode(_src({'source': png}) if isinstance(png, list) else png)
-        with Image.open(io.BytesIO(b)) as im: made = str(im.info.get('Software', '')).startswith('Matplotlib')
-        pt = figure_text_pt(b)
+        made, pt = _png_pt(base64.b64decode(_src({'source': png}) if isinstance(png, list) else png))
         if made or pt is not None: yield k, pt
+
+def _pt_problem(what:str, pt:float|None, how:str) -> str|None:
+    "The line for a figure `what` whose smallest text is `pt` (None: not recorded; `how` says what records it), else None"
+    if pt is None: return f'{what} without its text size (not made by {how})'
+    if pt < MIN_TEXT_PT: return f'{what} whose smallest text is {pt:g} pt on the site (under {MIN_TEXT_PT})'
 
 def check_notebooks(root:str|Path|None=None, # the checkout
                     names:list|None=None, # notebooks to check; default all
@@ -273,11 +282,13 @@ def check_notebooks(root:str|Path|None=None, # the checkout
             if _research(c) and c.get('outputs'): out.append(f'{p.name}: code cell {i} is tagged research but has outputs')
             if any(o.get('output_type') == 'error' for o in c.get('outputs', [])): out.append(f'{p.name}: code cell {i} shows an error')
             for k, pt in _figure_pts(c):
-                if pt is None: out.append(f'{p.name}: code cell {i} shows a figure (output {k}) without its text size (not made by dfdetect-refresh)')
-                elif pt < MIN_TEXT_PT: out.append(f'{p.name}: code cell {i} shows a figure (output {k}) whose smallest text is {pt:g} pt on the site (under {MIN_TEXT_PT})')
+                if l := _pt_problem(f'{p.name}: code cell {i} shows a figure (output {k})', pt, 'dfdetect-refresh'): out.append(l)
             for t in _out_texts(c):
                 for rx, what in _LEAKS:
                     if m := rx.search(t): out.append(f'{p.name}: code cell {i} shows {what} ({m[0]!r})')
+    for f in sorted((root/'Imagens').glob('*.png')) if names is None else []:  # the figures the stages saved, with the course
+        made, pt = _png_pt(f.read_bytes())
+        if made and (l := _pt_problem(f'Imagens/{f.name}: a figure', pt, '`core.save_fig`')): out.append(l)
     return out
 
 # %% ../nbs/14_course.ipynb #c1400035
@@ -304,7 +315,7 @@ def check_cli(names:str=None, # space-separated notebook names; default all
              ):
     "Check that every course notebook has outputs refreshed from the committed code, free of paths and secrets"
     nbs = course_nbs(root, names.split() if names else None)
-    problems = check_notebooks(root, [p.name for p in nbs])
+    problems = check_notebooks(root, [p.name for p in nbs] if names else None)   # the whole course: Imagens/ too
     if problems: raise DFDetectError('committed outputs need `dfdetect-refresh` (see 14_course):\n  ' + '\n  '.join(problems))
     print(f'{len(nbs)} notebooks: outputs present, refreshed from the committed code, no paths or secrets')
 

@@ -70,9 +70,13 @@ def _video_key(p:dict, video:str) -> dict:
     "What the crops of `video` depend on, for its marker: the faces folder's parameters and the video's key"
     return dict(params=p, video=video)
 
+def _outputs(faces_dir, video:str) -> list[Path]:
+    "The outputs `video` has on disk: its part or its failure record, whichever exists (none while it is unfinished)"
+    return [f for f in (_state(faces_dir, video, 'faces.parquet'), _state(faces_dir, video, 'fail.json')) if f.exists()]
+
 def _is_done(faces_dir, video:str, p:dict) -> bool:
     "Whether `video` is finished: `core.step_done` on its marker and its output; an output without a marker counts as done"
-    out = [f for f in (_state(faces_dir, video, 'faces.parquet'), _state(faces_dir, video, 'fail.json')) if f.exists()]
+    out = _outputs(faces_dir, video)
     m = _state(faces_dir, video, 'done.json')
     if not m.exists(): return bool(out)  # made before markers (or killed between the part and its marker): the part is whole
     return bool(out) and step_done(m, _video_key(p, video), out)
@@ -308,8 +312,8 @@ def _plan_run(data_root, run_dir, shard:str|None, params:dict) -> tuple:
     for r in plan.itertuples(): _state(fd, r.video, 'started').unlink(missing_ok=True)  # left by runs before markers
     left = {r.video for r in todo}
     for r in plan.itertuples():  # a whole part without its marker (killed between the two, or a run from before markers): marked now
-        out = [f for f in (_state(fd, r.video, 'faces.parquet'), _state(fd, r.video, 'fail.json')) if f.exists()]
-        if r.video not in left and out and not _state(fd, r.video, 'done.json').exists(): _mark_done(fd, r.video, p, out[0])
+        if r.video not in left and (out := _outputs(fd, r.video)) and not _state(fd, r.video, 'done.json').exists():
+            _mark_done(fd, r.video, p, out[0])
     return videos, fd, p, plan, todo
 
 def _save_video(fd, r, shape, idx, tracks, crops, p:dict) -> tuple[str, int, int]:

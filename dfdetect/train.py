@@ -382,7 +382,8 @@ def train_model(train:pd.DataFrame, # crops to train on (path, label, video, cro
             save_model(learn.model, cfg, out)
             res = dict(model=hp.name, arch=hp.arch, fold=fold, data=key, n_train=len(dls.train_ds),
                        n_valid=0 if valid is None else len(valid), epochs_run=n_ep, lr=lr, seconds=round(secs, 2),
-                       img_s=round(len(dls.train) * dls.train.bs * (hp.freeze_epochs + n_ep) / secs, 1), processes=_world())
+                       img_s=round(len(dls.train) * dls.train.bs * (hp.freeze_epochs + n_ep) / secs, 1), processes=_world(),
+                       decoded='batch' if isinstance(dls.train_ds.items, list) else 'pil')  # the path `decode` took (`auto` picks)
             if p is not None:
                 cols = ['crop', 'video', 'track', 'frame', 'label']
                 preds = valid[cols].reset_index(drop=True).assign(prob=p, fold=fold, model=hp.name)
