@@ -123,8 +123,8 @@ def make_dls(train:pd.DataFrame, # crops to train on: path, label, video
             [Flip()] if hp.flip else [])
     dev = torch.device(device)
     reader = SBIReader(hp.seed, aug=hp.sbi_aug and hp.fakes != 'real')
-    items, splitter = df, ColSplitter('is_valid')
-    if decode_on_batch(hp, dev):  # workers read the files; `loaders.DecodeJPEG` decodes each batch on `dev`
+    items, splitter, decoded = df, ColSplitter('is_valid'), 'batch' if decode_on_batch(hp, dev) else 'pil'
+    if decoded == 'batch':  # workers read the files; `loaders.DecodeJPEG` decodes each batch on `dev`
         blocks, get_x, item_tfms, tfms = (JPEGBlock(), RegressionBlock(n_out=1)), ColReader('path'), [], [DecodeJPEG(hp.img_size)] + tfms
         items, splitter = df[['path', 'y']].to_dict('records'), IndexSplitter(np.flatnonzero(df.is_valid))  # a DataFrame row costs more than reading the file
     else: blocks, get_x, item_tfms = (ImageBlock, RegressionBlock(n_out=1)), reader, Resize(hp.img_size, method='squish')
@@ -137,10 +137,11 @@ def make_dls(train:pd.DataFrame, # crops to train on: path, label, video
         kw.update(persistent_workers=False, bs=max(2, kw['bs'] - kw['bs'] % 2))
         dls = db.dataloaders(items, dl_type=PairedDL, dl_kwargs=[dict(pair=train.pair.to_numpy(), wgts=w), dict(pair=None)], **kw)
     elif w is None: dls = db.dataloaders(items, **kw)
-    elif get_x is not reader: dls = db.dataloaders(items, dl_kwargs=[dict(wgts=w), {}], **kw)  # `BytesDL` draws by weight
+    elif decoded == 'batch': dls = db.dataloaders(items, dl_kwargs=[dict(wgts=w), {}], **kw)  # `BytesDL` draws by weight
     else: dls = db.weighted_dataloaders(df, wgts=np.concatenate([w, np.zeros(len(valid))]), **kw)
     dls.sbi_reader = reader  # what makes self-blends (`sbi_epoch_cb`, and SBI's own task in `15_how_far`)
     dls.train_labels = train.label.to_numpy()  # for `make_learner`'s class weights, whichever the items' container
+    dls.decoded = decoded  # the path taken: 'batch' (records, `loaders.DecodeJPEG`) or 'pil' (a table, fastai's `ImageBlock`)
     return dls
 
 def crop_dl(dls, # from `make_dls`
@@ -149,7 +150,7 @@ def crop_dl(dls, # from `make_dls`
            ):
     "A loader of `crops` in their order, without targets, in the form of `dls`'s items (a table, or records on the batch path)"
     items = crops.assign(y=0.)
-    if isinstance(dls.train_ds.items, list): items = items[['path', 'y']].to_dict('records')
+    if dls.decoded == 'batch': items = items[['path', 'y']].to_dict('records')
     return dls.test_dl(items, **kwargs)
 
 
@@ -383,7 +384,7 @@ def train_model(train:pd.DataFrame, # crops to train on (path, label, video, cro
             res = dict(model=hp.name, arch=hp.arch, fold=fold, data=key, n_train=len(dls.train_ds),
                        n_valid=0 if valid is None else len(valid), epochs_run=n_ep, lr=lr, seconds=round(secs, 2),
                        img_s=round(len(dls.train) * dls.train.bs * (hp.freeze_epochs + n_ep) / secs, 1), processes=_world(),
-                       decoded='batch' if isinstance(dls.train_ds.items, list) else 'pil')  # the path `decode` took (`auto` picks)
+                       decoded=dls.decoded)  # the path `decode` took (`auto` picks)
             if p is not None:
                 cols = ['crop', 'video', 'track', 'frame', 'label']
                 preds = valid[cols].reset_index(drop=True).assign(prob=p, fold=fold, model=hp.name)
